@@ -1,0 +1,5 @@
+//! `corpus` command line: list, generate and score scenarios.
+
+fn main() {
+    println!("corpus: no scenarios yet");
+}

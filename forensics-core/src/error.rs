@@ -1,0 +1,13 @@
+//! The crate-wide error: each layer's error wrapped, one `Result` alias.
+
+/// Any error of `forensics-core`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading or recognising evidence failed.
+    #[error(transparent)]
+    Evidence(#[from] crate::evidence::Error),
+}
+
+/// `Result` with the crate-wide [`Error`] as default error type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

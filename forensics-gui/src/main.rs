@@ -1,0 +1,2 @@
+//! `forensics-gui`: starts the desktop app.
+fn main() {}
