@@ -29,7 +29,9 @@
 
 pub mod error;
 pub mod evidence;
+pub mod fs;
 pub mod problem;
+pub mod volume;
 
 pub use error::{Error, Result};
 pub use problem::Problem;

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use forensics_core::evidence::{self, EvidenceInfo};
+use forensics_core::fs::{self, Layout};
 use serde_json::{Map, Value, json};
 
 use crate::{Outcome, output};
@@ -12,16 +13,18 @@ use crate::{Outcome, output};
 pub(crate) fn run(path: &Path, json: bool) -> anyhow::Result<Outcome> {
     let evidence = evidence::open(path).with_context(|| format!("{}", path.display()))?;
     let info = &evidence.info;
+    let layout = fs::layout(&evidence.source).with_context(|| format!("{}", path.display()))?;
     if json {
-        output::json_line(&info_json(info))?;
+        output::json_line(&info_json(info, &layout))?;
     } else {
         print_text(info)?;
+        print_layout(&layout)?;
     }
     Ok(Outcome::Success)
 }
 
 /// The JSON object of `info --json`: stable field names, metadata flattened.
-fn info_json(info: &EvidenceInfo) -> Value {
+fn info_json(info: &EvidenceInfo, layout: &Layout) -> Value {
     let metadata: Map<String, Value> = info
         .metadata
         .iter()
@@ -41,6 +44,8 @@ fn info_json(info: &EvidenceInfo) -> Value {
         "metadata": metadata,
         "memory_ranges": info.memory_ranges,
         "problems": info.problems,
+        "partition_table": layout.partition_table,
+        "volumes": layout.volumes,
     })
 }
 
@@ -91,6 +96,69 @@ fn print_text(info: &EvidenceInfo) -> anyhow::Result<()> {
     }
     for problem in &info.problems {
         writeln!(out, "Problem:       {problem}")?;
+    }
+    Ok(())
+}
+
+fn print_layout(layout: &Layout) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match &layout.partition_table {
+        Some(table) => {
+            writeln!(
+                out,
+                "Partition table: {:?} ({}-byte sectors)",
+                table.scheme, table.sector_size
+            )?;
+            writeln!(
+                out,
+                "  {:>3}  {:>12}  {:>12}  {:>14}  {:<6}  {:<22}  name",
+                "#", "start sector", "sectors", "bytes", "type", "description"
+            )?;
+            for p in &table.partitions {
+                let sector = u64::from(table.sector_size);
+                writeln!(
+                    out,
+                    "  {:>3}  {:>12}  {:>12}  {:>14}  {:<6}  {:<22}  {}",
+                    p.index,
+                    p.image_offset / sector,
+                    p.len_bytes / sector,
+                    p.len_bytes,
+                    if p.type_id.len() > 6 {
+                        "guid"
+                    } else {
+                        p.type_id.as_str()
+                    },
+                    p.type_name,
+                    p.name
+                )?;
+            }
+            for gap in &table.unpartitioned {
+                writeln!(
+                    out,
+                    "  unpartitioned: {} bytes at offset {}",
+                    gap.len_bytes, gap.image_offset
+                )?;
+            }
+            for problem in &table.problems {
+                writeln!(out, "  problem: {problem}")?;
+            }
+        }
+        None => writeln!(out, "Partition table: none")?,
+    }
+    for volume in &layout.volumes {
+        let place = volume.partition_index.map_or_else(
+            || "whole media".to_owned(),
+            |index| format!("partition {index}"),
+        );
+        let fs_name = volume.fs_type.map_or_else(
+            || "not recognised".to_owned(),
+            |fs| format!("{fs:?}").to_lowercase(),
+        );
+        writeln!(
+            out,
+            "File system ({place}, offset {}): {fs_name}",
+            volume.image_offset
+        )?;
     }
     Ok(())
 }
