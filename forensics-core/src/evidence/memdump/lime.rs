@@ -213,3 +213,135 @@ fn check_order(
     };
     Err(Error::corrupt(path, header_offset, what))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::memdump::testutil::{lime_file, lime_header, read, source};
+
+    fn open(bytes: Vec<u8>) -> Result<Evidence, Error> {
+        lime_from_source(source(bytes), Path::new("test.lime"))
+    }
+
+    #[test]
+    fn ranges_are_placed_at_their_physical_addresses_and_gaps_read_zero() {
+        let low: Vec<u8> = (0..100u8).collect();
+        let high = vec![0xABu8; 50];
+        let file = lime_file(&[(0x1000, &low), (0x3000, &high)]);
+        let evidence = open(file.clone()).unwrap();
+        let physical = evidence.physical.as_deref().unwrap();
+        assert_eq!(physical.len(), 0x3000 + 50);
+        assert_eq!(read(physical, 0x1000, 100), low);
+        assert_eq!(read(physical, 0x3000, 50), high);
+        assert_eq!(read(physical, 0, 0x1000), vec![0u8; 0x1000]);
+        assert_eq!(
+            read(physical, 0x1064, 0x3000 - 0x1064),
+            vec![0u8; 0x3000 - 0x1064]
+        );
+        let spanning = read(physical, 0x1060, 8);
+        assert_eq!(spanning, [96, 97, 98, 99, 0, 0, 0, 0]);
+        assert_eq!(evidence.source.len(), file.len() as u64);
+        assert_eq!(read(evidence.source.as_ref(), 0, file.len()), file);
+        assert_eq!(evidence.info.format, Format::Lime);
+        assert_eq!(evidence.info.media_size, file.len() as u64);
+        assert_eq!(
+            evidence.info.memory_ranges,
+            vec![
+                MemoryRange {
+                    physical_start: 0x1000,
+                    len_bytes: 100,
+                    file_offset: 32
+                },
+                MemoryRange {
+                    physical_start: 0x3000,
+                    len_bytes: 50,
+                    file_offset: 32 + 100 + 32
+                },
+            ]
+        );
+        assert_eq!(evidence.info.metadata_value("range_count"), Some("2"));
+        assert_eq!(evidence.info.metadata_value("physical_size"), Some("12338"));
+        assert_eq!(evidence.info.metadata_value("captured_bytes"), Some("150"));
+    }
+
+    #[test]
+    fn overlapping_ranges_are_refused_naming_the_second_header() {
+        let file = lime_file(&[(0x1000, &[1; 100]), (0x1050, &[2; 100])]);
+        let err = open(file).unwrap_err().to_string();
+        assert!(err.contains("overlaps"), "{err}");
+        assert!(err.contains("offset 132"), "{err}");
+    }
+
+    #[test]
+    fn descending_ranges_are_refused() {
+        let file = lime_file(&[(0x5000, &[1; 16]), (0x1000, &[2; 16])]);
+        let err = open(file).unwrap_err().to_string();
+        assert!(err.contains("must ascend"), "{err}");
+    }
+
+    #[test]
+    fn a_range_past_the_end_of_the_file_is_refused_naming_its_offset() {
+        let mut file = lime_file(&[(0, &[1; 64])]);
+        file.extend(lime_header(LIME_MAGIC, 1, 0x1000, 0x1000 + 4095));
+        file.extend([0u8; 100]);
+        let err = open(file).unwrap_err().to_string();
+        assert!(err.contains("corrupt at offset 96"), "{err}");
+        assert!(err.contains("past the end of the file"), "{err}");
+    }
+
+    #[test]
+    fn a_range_ending_before_it_starts_is_refused() {
+        let mut file = lime_header(LIME_MAGIC, 1, 0x2000, 0x1000);
+        file.extend([0u8; 64]);
+        let err = open(file).unwrap_err().to_string();
+        assert!(err.contains("before its start"), "{err}");
+    }
+
+    #[test]
+    fn ranges_reaching_the_top_of_the_address_space_are_refused() {
+        let mut file = lime_header(LIME_MAGIC, 1, u64::MAX, u64::MAX);
+        file.push(7);
+        assert!(open(file).is_err());
+        let mut whole = lime_header(LIME_MAGIC, 1, 0, u64::MAX);
+        whole.extend([0u8; 64]);
+        assert!(open(whole).is_err());
+    }
+
+    #[test]
+    fn an_unknown_version_is_refused() {
+        let mut file = lime_header(LIME_MAGIC, 2, 0, 15);
+        file.extend([0u8; 16]);
+        let err = open(file).unwrap_err().to_string();
+        assert!(err.contains("version 2"), "{err}");
+    }
+
+    #[test]
+    fn a_truncated_header_is_reported_as_truncated() {
+        let mut file = lime_file(&[(0, &[1; 16])]);
+        file.extend(&lime_header(LIME_MAGIC, 1, 0x100, 0x10f)[..20]);
+        let err = open(file).unwrap_err();
+        assert!(matches!(err, Error::Truncated { .. }), "{err}");
+        assert!(err.to_string().contains("offset 48"), "{err}");
+        assert!(open(Vec::new()).is_err());
+        assert!(open(b"EMiL".to_vec()).is_err());
+    }
+
+    #[test]
+    fn garbage_after_the_last_range_is_refused() {
+        let mut file = lime_file(&[(0, &[1; 16])]);
+        file.extend([0x55u8; 40]);
+        let err = open(file).unwrap_err().to_string();
+        assert!(err.contains("corrupt at offset 48"), "{err}");
+    }
+
+    #[test]
+    fn more_ranges_than_the_limit_are_refused() {
+        let mut file = Vec::new();
+        for index in 0..=MAX_LIME_RANGES as u64 {
+            file.extend(lime_header(LIME_MAGIC, 1, index * 2, index * 2));
+            file.push(index as u8);
+        }
+        let err = open(file).unwrap_err();
+        assert!(matches!(err, Error::LimitExceeded { .. }), "{err}");
+    }
+}

@@ -9,8 +9,12 @@
 mod crashdump;
 mod crashdump_bitmap;
 mod crashdump_header;
+#[cfg(test)]
+mod crashdump_tests;
 mod lime;
 mod physical;
+#[cfg(test)]
+mod testutil;
 
 use std::path::Path;
 use std::sync::Arc;
