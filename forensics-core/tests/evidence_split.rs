@@ -34,7 +34,7 @@ fn write_segments(dir: &Path, stem: &str, extensions: &[&str], image: &[u8]) -> 
         .zip(extensions)
         .map(|(chunk, extension)| {
             let path = dir.join(format!("{stem}.{extension}"));
-            std::fs::write(&path, chunk).unwrap();
+            std::fs::write(&path, chunk).expect("segment written");
             path
         })
         .collect()
@@ -44,7 +44,9 @@ fn read_all_in_odd_chunks(source: &dyn EvidenceSource) -> Vec<u8> {
     let mut whole = Vec::with_capacity(IMAGE_LEN);
     let mut buf = vec![0u8; 1_000_003];
     loop {
-        let read = source.read_at(whole.len() as u64, &mut buf).unwrap();
+        let read = source
+            .read_at(whole.len() as u64, &mut buf)
+            .expect("split reads do not fail");
         if read == 0 {
             break;
         }
@@ -54,7 +56,7 @@ fn read_all_in_odd_chunks(source: &dyn EvidenceSource) -> Vec<u8> {
 }
 
 fn assert_reads_like_the_image(first: &Path, segments: &[PathBuf], image: &[u8]) {
-    let evidence = evidence::open(first).unwrap();
+    let evidence = evidence::open(first).expect("split image opens");
     assert_eq!(evidence.info.format, Format::SplitRaw);
     assert_eq!(evidence.info.media_size, IMAGE_LEN as u64);
     assert_eq!(evidence.info.segment_files, segments);
@@ -72,14 +74,16 @@ fn assert_reads_like_the_image(first: &Path, segments: &[PathBuf], image: &[u8])
             let offset = boundary - before.min(boundary);
             let len = len.min(IMAGE_LEN - offset);
             let mut buf = vec![0u8; len];
-            read_exact_at(source, offset as u64, &mut buf).unwrap();
+            read_exact_at(source, offset as u64, &mut buf).expect("read inside the image");
             assert!(buf == image[offset..offset + len], "{offset}+{len}");
         }
     }
     let mut tail = [0u8; 16];
-    assert_eq!(source.read_at(IMAGE_LEN as u64 - 5, &mut tail).unwrap(), 5);
+    let read = source.read_at(IMAGE_LEN as u64 - 5, &mut tail);
+    assert_eq!(read.expect("tail read"), 5);
     assert_eq!(&tail[..5], &image[IMAGE_LEN - 5..]);
-    assert_eq!(source.read_at(IMAGE_LEN as u64, &mut tail).unwrap(), 0);
+    let read = source.read_at(IMAGE_LEN as u64, &mut tail);
+    assert_eq!(read.expect("read at the end"), 0);
 }
 
 #[test]
