@@ -236,6 +236,14 @@ fn parse_descriptor(
     // at +4 in the 32-bit layout, a ULONG64 at +8 in the 64-bit one).
     let number_of_pages_offset = layout.descriptor + layout.word_len;
     let number_of_pages = word(number_of_pages_offset);
+    if number_of_pages > MAX_PHYSICAL_PAGES {
+        return Err(Error::LimitExceeded {
+            path: path.to_path_buf(),
+            what: "NumberOfPages in the physical memory descriptor".into(),
+            value: number_of_pages,
+            limit: MAX_PHYSICAL_PAGES,
+        });
+    }
     let runs = (0..run_count)
         .map(|index| {
             let run = layout.descriptor + layout.first_run + index * run_len;

@@ -128,6 +128,23 @@ fn an_absurd_number_of_runs_is_refused_before_reading_runs() {
 }
 
 #[test]
+fn an_absurd_number_of_pages_is_refused() {
+    let mut spec = DumpSpec::full(true, &[(0, 1)]);
+    spec.number_of_pages = Some(u64::MAX);
+    let err = open(full_dump(&spec)).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::LimitExceeded {
+                value: u64::MAX,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn runs_past_the_end_of_the_file_are_refused() {
     let spec = DumpSpec::full(true, &[(0, 2), (4, 0xFFFF_FFFF)]);
     let mut file = dump_header(&spec);
