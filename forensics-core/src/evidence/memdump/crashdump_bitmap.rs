@@ -44,85 +44,116 @@ pub(crate) struct BitmapLayout {
     pub problems: Vec<Problem>,
 }
 
+/// `BMP_HEADER64`: where the bitmap and the pages are.
+#[derive(Debug, Clone, Copy)]
+struct BitmapHeader {
+    /// File offset of the bitmap header itself.
+    header_offset: u64,
+    /// `FirstPage`: file offset of the first stored page.
+    first_page_offset: u64,
+    /// `TotalPresentPages`: the number of set bits, as announced.
+    total_present_pages: u64,
+    /// `Pages`: bits in the bitmap, one per page frame.
+    page_frames: u64,
+}
+
+impl BitmapHeader {
+    /// Reads the header at `header_offset`; refuses a wrong signature and a
+    /// bitmap wider than any physical address space.
+    fn read(file: &dyn EvidenceSource, header_offset: u64, path: &Path) -> Result<Self, Error> {
+        let bytes = read_structure(
+            file,
+            header_offset,
+            BITMAP_HEADER_LEN,
+            path,
+            "bitmap header",
+        )?;
+        let signature = bytes.get(..8).unwrap_or_default();
+        if signature != b"SDMPDUMP" && signature != b"FDMPDUMP" {
+            return Err(Error::corrupt(
+                path,
+                header_offset,
+                format!(
+                    "expected a bitmap header (\"SDMPDUMP\" or \"FDMPDUMP\"), found {:?}",
+                    String::from_utf8_lossy(signature)
+                ),
+            ));
+        }
+        let page_frames = le_u64(&bytes, 0x30);
+        if page_frames > MAX_PHYSICAL_PAGES {
+            return Err(Error::LimitExceeded {
+                path: path.to_path_buf(),
+                what: "page frames in the crash dump bitmap".into(),
+                value: page_frames,
+                limit: MAX_PHYSICAL_PAGES,
+            });
+        }
+        Ok(Self {
+            header_offset,
+            first_page_offset: le_u64(&bytes, 0x20),
+            total_present_pages: le_u64(&bytes, 0x28),
+            page_frames,
+        })
+    }
+
+    /// File offset of the bitmap.
+    fn bitmap_offset(&self) -> u64 {
+        self.header_offset + BITMAP_HEADER_LEN
+    }
+
+    /// Checks that the bitmap fits in the file and that the pages start after
+    /// it; returns how many whole pages the file holds from `FirstPage` on.
+    fn pages_in_file(&self, file_len: u64, path: &Path) -> Result<u64, Error> {
+        let bitmap_len = self.page_frames.div_ceil(8);
+        let bitmap_end = self.bitmap_offset() + bitmap_len;
+        if bitmap_end > file_len {
+            return Err(Error::corrupt(
+                path,
+                self.header_offset,
+                format!(
+                    "the bitmap of {} page frames needs {bitmap_len} bytes from offset {}, past the end of the file ({file_len} bytes)",
+                    self.page_frames,
+                    self.bitmap_offset()
+                ),
+            ));
+        }
+        let first_page_offset = self.first_page_offset;
+        if first_page_offset < bitmap_end || first_page_offset > file_len {
+            return Err(Error::corrupt(
+                path,
+                self.header_offset + 0x20,
+                format!(
+                    "FirstPage {first_page_offset} is not between the end of the bitmap ({bitmap_end}) and the end of the file ({file_len})"
+                ),
+            ));
+        }
+        Ok((file_len - first_page_offset) / PAGE_SIZE)
+    }
+}
+
 /// Reads the bitmap header at `header_offset` and turns the bitmap into runs.
 pub(crate) fn read_bitmap(
     file: &dyn EvidenceSource,
     header_offset: u64,
     path: &Path,
 ) -> Result<BitmapLayout, Error> {
-    let header = read_structure(
-        file,
-        header_offset,
-        BITMAP_HEADER_LEN,
-        path,
-        "bitmap header",
-    )?;
-    let signature = header.get(..8).unwrap_or_default();
-    if signature != b"SDMPDUMP" && signature != b"FDMPDUMP" {
-        return Err(Error::corrupt(
-            path,
-            header_offset,
-            format!(
-                "expected a bitmap header (\"SDMPDUMP\" or \"FDMPDUMP\"), found {:?}",
-                String::from_utf8_lossy(signature)
-            ),
-        ));
-    }
-    let first_page_offset = le_u64(&header, 0x20);
-    let total_present_pages = le_u64(&header, 0x28);
-    let page_frames = le_u64(&header, 0x30);
-    if page_frames > MAX_PHYSICAL_PAGES {
-        return Err(Error::LimitExceeded {
-            path: path.to_path_buf(),
-            what: "page frames in the crash dump bitmap".into(),
-            value: page_frames,
-            limit: MAX_PHYSICAL_PAGES,
-        });
-    }
-    let bitmap_offset = header_offset + BITMAP_HEADER_LEN;
-    let bitmap_len = page_frames.div_ceil(8);
-    let file_len = file.len();
-    let bitmap_end = bitmap_offset + bitmap_len;
-    if bitmap_end > file_len {
-        return Err(Error::corrupt(
-            path,
-            header_offset,
-            format!(
-                "the bitmap of {page_frames} page frames needs {bitmap_len} bytes from offset {bitmap_offset}, past the end of the file ({file_len} bytes)"
-            ),
-        ));
-    }
-    if first_page_offset < bitmap_end || first_page_offset > file_len {
-        return Err(Error::corrupt(
-            path,
-            header_offset + 0x20,
-            format!(
-                "FirstPage {first_page_offset} is not between the end of the bitmap ({bitmap_end}) and the end of the file ({file_len})"
-            ),
-        ));
-    }
-    let pages_in_file = (file_len - first_page_offset) / PAGE_SIZE;
-    let runs = bitmap_runs(
-        file,
-        bitmap_offset,
-        page_frames,
-        first_page_offset,
-        pages_in_file,
-        path,
-    )?;
+    let header = BitmapHeader::read(file, header_offset, path)?;
+    let pages_in_file = header.pages_in_file(file.len(), path)?;
+    let runs = bitmap_runs(file, &header, pages_in_file, path)?;
     let present_pages: u64 = runs.iter().map(|run| run.len_bytes / PAGE_SIZE).sum();
     let mut problems = Vec::new();
-    if present_pages != total_present_pages {
+    if present_pages != header.total_present_pages {
         problems.push(Problem::at(
             header_offset + 0x28,
             8,
             format!(
-                "the bitmap has {present_pages} pages set but TotalPresentPages says {total_present_pages}"
+                "the bitmap has {present_pages} pages set but TotalPresentPages says {}",
+                header.total_present_pages
             ),
         ));
     }
     Ok(BitmapLayout {
-        page_frames,
+        page_frames: header.page_frames,
         runs,
         problems,
     })
@@ -131,36 +162,33 @@ pub(crate) fn read_bitmap(
 /// Runs of consecutive set bits; the n-th set bit is the n-th stored page.
 fn bitmap_runs(
     file: &dyn EvidenceSource,
-    bitmap_offset: u64,
-    page_frames: u64,
-    first_page_offset: u64,
+    header: &BitmapHeader,
     pages_in_file: u64,
     path: &Path,
 ) -> Result<Vec<MemoryRange>, Error> {
     let mut builder = RunBuilder {
         runs: Vec::new(),
         stored_pages: 0,
-        first_page_offset,
+        first_page_offset: header.first_page_offset,
         pages_in_file,
-        bitmap_offset,
+        bitmap_offset: header.bitmap_offset(),
     };
+    let page_frames = header.page_frames;
     let mut chunk = vec![0u8; BITMAP_CHUNK_LEN];
     let mut frame = 0u64;
     while frame < page_frames {
-        let chunk_offset = bitmap_offset + frame / 8;
+        let chunk_offset = header.bitmap_offset() + frame / 8;
         let want = usize::try_from((page_frames - frame).div_ceil(8))
             .unwrap_or(usize::MAX)
             .min(BITMAP_CHUNK_LEN);
         let bytes = chunk.get_mut(..want).unwrap_or_default();
         read_exact_in_file(file, chunk_offset, bytes, path, "bitmap")?;
         for &byte in bytes.iter() {
-            if byte == 0 {
-                frame += 8;
-                continue;
-            }
-            for bit in 0..8 {
-                if frame + bit < page_frames && byte & (1 << bit) != 0 {
-                    builder.add_page(frame + bit, path)?;
+            if byte != 0 {
+                for bit in 0..8 {
+                    if frame + bit < page_frames && byte & (1 << bit) != 0 {
+                        builder.add_page(frame + bit, path)?;
+                    }
                 }
             }
             frame += 8;
