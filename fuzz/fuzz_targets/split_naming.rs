@@ -5,6 +5,9 @@
 use forensics_core::evidence::SegmentNaming;
 use libfuzzer_sys::fuzz_target;
 
+/// Indices around the widths' limits (26, 26², 10³ - 1, 26³).
+const INDICES: [usize; 11] = [1, 2, 25, 26, 27, 675, 676, 998, 999, 17_575, usize::MAX];
+
 fuzz_target!(|data: &[u8]| {
     let Ok(name) = std::str::from_utf8(data) else {
         return;
@@ -13,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     assert_eq!(naming.segment_name(0).as_deref(), Some(name));
-    for index in [1usize, 2, 25, 26, 27, 675, 676, 998, 999, 17_575, usize::MAX] {
+    for index in INDICES {
         if let Some(segment) = naming.segment_name(index) {
             assert_eq!(naming.segment_index(&segment), Some(index), "{segment}");
         }
