@@ -28,7 +28,7 @@ pub use detect::open;
 pub use info::{EvidenceInfo, Format, MemoryRange, StoredHashes};
 pub use memory::MemorySource;
 pub use raw::RawImage;
-pub use split::{SplitRaw, split_segment_paths};
+pub use split::{SegmentNaming, SplitRaw, split_segment_paths};
 pub use window::Window;
 
 use crate::Problem;

@@ -87,33 +87,88 @@ impl EvidenceSource for SplitRaw {
 
 /// The segment names of a split image whose first segment is `first`, in
 /// order, or `None` when `first` is not the first segment of a split set
-/// (`.000`/`.001`/`.aa` with a second segment beside it).
+/// (`.000`/`.001`/`.aa` with at least one more segment beside it).
 ///
-/// Fails when a segment is missing between the first and the last one found.
+/// Fails, naming the first missing one, when a segment is missing between the
+/// first and the last one found (including the second: `x.001` and `x.003`
+/// without `x.002` is an incomplete set, not a raw image).
 pub fn split_segment_paths(first: &Path) -> Result<Option<Vec<PathBuf>>, Error> {
-    let Some(name) = first.file_name().and_then(|n| n.to_str()) else {
+    let Some(naming) = first
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(SegmentNaming::of_first_segment)
+    else {
         return Ok(None);
     };
-    let Some((stem, extension)) = name.rsplit_once('.') else {
-        return Ok(None);
+    // Segments sit beside the first one; a bare relative name has an empty
+    // parent, which joins as is but is listed as ".".
+    let dir = first.parent().unwrap_or(Path::new(""));
+    let listing_dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
     };
-    let Some(naming) = Naming::of_first(extension) else {
-        return Ok(None);
-    };
-    let dir = first.parent().unwrap_or(Path::new("."));
-    let segment_path = |index: usize| dir.join(format!("{stem}.{}", naming.extension(index)));
-    if !segment_path(1).exists() {
+    let last = highest_segment_index(listing_dir, &naming)?;
+    if last == 0 {
         return Ok(None);
     }
-    let last = highest_segment_index(dir, stem, naming)?;
-    let paths: Vec<PathBuf> = (0..=last).map(segment_path).collect();
-    if let Some(missing) = paths.iter().find(|p| !p.exists()) {
-        return Err(Error::Segment {
-            path: missing.clone(),
-            what: "file not found between the first and the last segment".into(),
-        });
+    let mut paths = Vec::with_capacity(last + 1);
+    for index in 0..=last {
+        // `last` came from a name in this naming, so every lower index has one.
+        let Some(name) = naming.segment_name(index) else {
+            return Ok(None);
+        };
+        let path = dir.join(name);
+        if !path.exists() {
+            return Err(Error::Segment {
+                path,
+                what: "file not found between the first and the last segment".into(),
+            });
+        }
+        paths.push(path);
     }
     Ok(Some(paths))
+}
+
+/// How the segment files of a split set are named, learnt from the first
+/// segment's file name: `stem.000`, `stem.001`, … (or from `stem.001`), or
+/// `stem.aa`, `stem.ab`, … as `split` names them.
+///
+/// Pure: it looks at names only, never at the file system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SegmentNaming {
+    /// The file name before the last `.`.
+    stem: String,
+    naming: Naming,
+}
+
+impl SegmentNaming {
+    /// The naming of the set whose first segment is called `first_file_name`,
+    /// or `None` when that is not a first-segment name.
+    pub fn of_first_segment(first_file_name: &str) -> Option<Self> {
+        let (stem, extension) = first_file_name.rsplit_once('.')?;
+        let naming = Naming::of_first(extension)?;
+        Some(Self {
+            stem: stem.to_owned(),
+            naming,
+        })
+    }
+
+    /// File name of segment `index` (0 is the first), or `None` when the
+    /// index does not fit in the extension's width (`.999` is the last
+    /// three-digit segment, `.zz` the last two-letter one).
+    pub fn segment_name(&self, index: usize) -> Option<String> {
+        let extension = self.naming.extension(index)?;
+        Some(format!("{}.{extension}", self.stem))
+    }
+
+    /// Index of the segment called `file_name` in this set, if it is one.
+    pub fn segment_index(&self, file_name: &str) -> Option<usize> {
+        let extension = file_name
+            .strip_prefix(self.stem.as_str())?
+            .strip_prefix('.')?;
+        self.naming.index_of(extension)
+    }
 }
 
 /// How segment extensions count.
@@ -129,8 +184,14 @@ impl Naming {
     fn of_first(extension: &str) -> Option<Self> {
         let width = extension.len();
         if width >= 3 && extension.bytes().all(|b| b.is_ascii_digit()) {
-            let base: usize = extension.parse().ok()?;
-            return (base <= 1).then_some(Self::Numeric { base, width });
+            let base = if extension.bytes().all(|b| b == b'0') {
+                0
+            } else if extension.strip_suffix('1')?.bytes().all(|b| b == b'0') {
+                1
+            } else {
+                return None;
+            };
+            return Some(Self::Numeric { base, width });
         }
         if width >= 2 && extension.bytes().all(|b| b == b'a') {
             return Some(Self::Alphabetic { width });
@@ -138,9 +199,13 @@ impl Naming {
         None
     }
 
-    fn extension(self, index: usize) -> String {
+    fn extension(self, index: usize) -> Option<String> {
         match self {
-            Self::Numeric { base, width } => format!("{:0width$}", base + index),
+            Self::Numeric { base, width } => {
+                let number = base.checked_add(index)?;
+                let text = format!("{number:0width$}");
+                (text.len() == width).then_some(text)
+            }
             Self::Alphabetic { width } => {
                 let mut letters = vec![b'a'; width];
                 let mut rest = index;
@@ -148,7 +213,8 @@ impl Naming {
                     *letter = b'a' + (rest % 26) as u8;
                     rest /= 26;
                 }
-                String::from_utf8_lossy(&letters).into_owned()
+                // Left over means the index needs more letters than `width`.
+                (rest == 0).then(|| String::from_utf8_lossy(&letters).into_owned())
             }
         }
     }
@@ -165,33 +231,27 @@ impl Naming {
                 if extension.len() != width || !extension.bytes().all(|b| b.is_ascii_lowercase()) {
                     return None;
                 }
-                Some(
-                    extension
-                        .bytes()
-                        .fold(0usize, |acc, b| acc * 26 + usize::from(b - b'a')),
-                )
+                extension.bytes().try_fold(0usize, |acc, b| {
+                    acc.checked_mul(26)?.checked_add(usize::from(b - b'a'))
+                })
             }
         }
     }
 }
 
-fn highest_segment_index(dir: &Path, stem: &str, naming: Naming) -> Result<usize, Error> {
+fn highest_segment_index(dir: &Path, naming: &SegmentNaming) -> Result<usize, Error> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    let prefix = format!("{stem}.");
     let mut highest = 0usize;
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let name = entry.file_name();
-        let Some(extension) = name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
-            continue;
-        };
-        if let Some(index) = naming.index_of(extension) {
+        if let Some(index) = name.to_str().and_then(|n| naming.segment_index(n)) {
             highest = highest.max(index);
         }
     }
     if highest >= MAX_SEGMENTS {
         return Err(Error::LimitExceeded {
-            path: dir.join(format!("{stem}.{}", naming.extension(highest))),
+            path: dir.join(naming.segment_name(highest).unwrap_or_default()),
             what: "segment number".into(),
             value: highest as u64,
             limit: MAX_SEGMENTS as u64,
@@ -206,16 +266,36 @@ mod tests {
 
     #[test]
     fn numeric_and_alphabetic_names_count_up() {
-        let numeric = Naming::of_first("001").unwrap();
-        assert_eq!(numeric.extension(0), "001");
-        assert_eq!(numeric.extension(9), "010");
-        assert_eq!(numeric.index_of("010"), Some(9));
-        let zero_based = Naming::of_first("000").unwrap();
-        assert_eq!(zero_based.extension(1), "001");
-        let alpha = Naming::of_first("aa").unwrap();
-        assert_eq!(alpha.extension(27), "bb");
-        assert_eq!(alpha.index_of("bb"), Some(27));
-        assert_eq!(Naming::of_first("002"), None);
-        assert_eq!(Naming::of_first("raw"), None);
+        let numeric = SegmentNaming::of_first_segment("disk.001").unwrap();
+        assert_eq!(numeric.segment_name(0).unwrap(), "disk.001");
+        assert_eq!(numeric.segment_name(9).unwrap(), "disk.010");
+        assert_eq!(numeric.segment_index("disk.010"), Some(9));
+        assert_eq!(numeric.segment_name(998).unwrap(), "disk.999");
+        assert_eq!(numeric.segment_name(999), None);
+        let zero_based = SegmentNaming::of_first_segment("disk.000").unwrap();
+        assert_eq!(zero_based.segment_name(1).unwrap(), "disk.001");
+        let alpha = SegmentNaming::of_first_segment("x.aa").unwrap();
+        assert_eq!(alpha.segment_name(27).unwrap(), "x.bb");
+        assert_eq!(alpha.segment_index("x.bb"), Some(27));
+        assert_eq!(alpha.segment_name(26 * 26), None);
+        assert_eq!(alpha.segment_index("y.bb"), None);
+        assert_eq!(SegmentNaming::of_first_segment("disk.002"), None);
+        assert_eq!(SegmentNaming::of_first_segment("disk.raw"), None);
+        assert_eq!(SegmentNaming::of_first_segment("disk"), None);
+    }
+
+    #[test]
+    fn very_long_extensions_do_not_overflow() {
+        let alpha = SegmentNaming::of_first_segment(&format!("x.{}", "a".repeat(40))).unwrap();
+        assert_eq!(alpha.segment_index(&format!("x.{}", "z".repeat(40))), None);
+        let numeric = SegmentNaming::of_first_segment(&format!("x.{}1", "0".repeat(40))).unwrap();
+        assert_eq!(
+            numeric.segment_index(&format!("x.{}", "9".repeat(41))),
+            None
+        );
+        assert_eq!(
+            numeric.segment_name(1).unwrap(),
+            format!("x.{}2", "0".repeat(40))
+        );
     }
 }
