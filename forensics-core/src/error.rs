@@ -7,6 +7,9 @@ pub enum Error {
     /// Reading or recognising evidence failed.
     #[error(transparent)]
     Evidence(#[from] crate::evidence::Error),
+    /// Reading a file system failed.
+    #[error(transparent)]
+    Fs(#[from] crate::fs::Error),
 }
 
 /// `Result` with the crate-wide [`Error`] as default error type.

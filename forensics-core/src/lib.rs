@@ -31,6 +31,7 @@ pub mod error;
 pub mod evidence;
 pub mod fs;
 pub mod problem;
+pub mod report;
 pub mod volume;
 
 pub use error::{Error, Result};

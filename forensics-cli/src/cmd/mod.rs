@@ -1,5 +1,6 @@
 //! One module per subcommand: parse -> call core -> print.
 
+mod files;
 mod info;
 
 use crate::Outcome;
@@ -9,5 +10,39 @@ use crate::args::{Args, Command};
 pub(crate) fn run(args: Args) -> anyhow::Result<Outcome> {
     match args.command {
         Command::Info { evidence, json } => info::run(&evidence, json),
+        Command::Ls {
+            evidence,
+            path,
+            partition,
+            recursive,
+            deleted,
+            json,
+            bodyfile,
+        } => {
+            let listing = files::Listing {
+                path,
+                recursive,
+                deleted_only: deleted,
+                style: if json {
+                    files::Style::Json
+                } else if bodyfile {
+                    files::Style::Bodyfile
+                } else {
+                    files::Style::Text
+                },
+            };
+            files::ls(&evidence, partition, &listing)
+        }
+        Command::Cat {
+            evidence,
+            target,
+            partition,
+            stream,
+        } => files::cat(&evidence, partition, &target, stream.as_deref()),
+        Command::Timeline {
+            evidence,
+            partition,
+            format,
+        } => files::timeline(&evidence, partition, format),
     }
 }

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::Error;
 use super::{FsType, detect};
-use crate::evidence::{Error, EvidenceSource, Window};
+use crate::evidence::{EvidenceSource, Window};
 use crate::volume::{self, PartitionTable};
 
 /// One place a file system may live: a partition, or the whole medium.
@@ -62,4 +63,48 @@ pub fn layout(media: &Arc<dyn EvidenceSource>) -> Result<Layout, Error> {
         partition_table,
         volumes,
     })
+}
+
+/// Opens the file system of partition `partition_index` (as [`layout`] numbers
+/// them), or, without an index, of the only volume that holds a recognised
+/// file system. Returns the volume's place and the opened file system.
+pub fn open_volume(
+    media: &Arc<dyn EvidenceSource>,
+    partition_index: Option<u32>,
+) -> Result<(VolumeLayout, Box<dyn super::FileSystem>), Error> {
+    let found = layout(media)?;
+    let volume = match partition_index {
+        Some(index) => found
+            .volumes
+            .iter()
+            .find(|v| v.partition_index == Some(index))
+            .ok_or_else(|| Error::NotFound {
+                what: format!(
+                    "partition {index} (the media has {} volumes)",
+                    found.volumes.len()
+                ),
+            })?,
+        None => {
+            let with_fs: Vec<&VolumeLayout> = found
+                .volumes
+                .iter()
+                .filter(|v| v.fs_type.is_some())
+                .collect();
+            match with_fs.as_slice() {
+                [only] => *only,
+                [] => return Err(Error::NotRecognised),
+                several => {
+                    return Err(Error::NotFound {
+                        what: format!(
+                            "single file system: {} partitions hold one; choose with -p N",
+                            several.len()
+                        ),
+                    });
+                }
+            }
+        }
+    };
+    let window = Window::new(media.clone(), volume.image_offset, volume.len_bytes)?;
+    let fs = super::open(Arc::new(window))?;
+    Ok((volume.clone(), fs))
 }

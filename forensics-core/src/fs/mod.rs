@@ -1,14 +1,127 @@
-//! Layer 3: file systems. For now, recognising which file system a volume
-//! holds from its boot sector or superblock.
+//! Layer 3: file systems. Each reader turns a volume into [`FileEntry`]
+//! values (allocated and deleted), reads content, and reports unallocated
+//! space; [`open`] picks the reader from the boot sector or superblock.
+//!
+//! Readers never panic on hostile structures: what cannot be parsed becomes
+//! a [`Problem`] and the walk goes on; loops (directory cycles, cluster-chain
+//! cycles, extent-tree loops) are cut and reported.
 
+mod entry;
 mod layout;
+mod time;
+
+use std::io::Write;
+use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use layout::{Layout, VolumeLayout, layout};
+pub use entry::{ByteRun, EntryKind, FileEntry, Times};
+pub use layout::{Layout, VolumeLayout, layout, open_volume};
+pub use time::Timestamp;
 
-use crate::evidence::{Error, EvidenceSource};
+use crate::Problem;
+use crate::evidence::EvidenceSource;
+use crate::volume::ByteRange;
 
+/// A file system opened read-only on a volume.
+pub trait FileSystem: Send + Sync {
+    /// Which file system this is.
+    fn fs_type(&self) -> FsType;
+
+    /// Calls `visit` with every entry, allocated and deleted, parents before
+    /// children, in a deterministic order; returns what could not be parsed.
+    fn walk(&self, visit: &mut dyn FnMut(FileEntry)) -> Result<Vec<Problem>, Error>;
+
+    /// Writes the content of entry `id` (or of its named `stream`) to `out`
+    /// and returns the number of bytes written. Deleted entries are read from
+    /// where their content was, as far as it is recoverable.
+    fn read_content(
+        &self,
+        id: &str,
+        stream: Option<&str>,
+        out: &mut dyn Write,
+    ) -> Result<u64, Error>;
+
+    /// Ranges of the volume that no file uses (unallocated clusters/blocks),
+    /// sorted, in volume offsets.
+    fn unallocated(&self) -> Result<Vec<ByteRange>, Error>;
+}
+
+/// Opens the file system at the start of `volume`.
+pub fn open(volume: Arc<dyn EvidenceSource>) -> Result<Box<dyn FileSystem>, Error> {
+    match detect(volume.as_ref())? {
+        Some(other) => Err(Error::Unsupported { fs_type: other }),
+        None => Err(Error::NotRecognised),
+    }
+}
+
+/// The entry at `path` (compared case-insensitively for FAT and NTFS), found
+/// by walking; deleted entries are only returned when no allocated one matches.
+pub fn find_by_path(fs: &dyn FileSystem, path: &str) -> Result<Option<FileEntry>, Error> {
+    let wanted = normalise_path(path);
+    let case_insensitive = !matches!(fs.fs_type(), FsType::Ext2 | FsType::Ext3 | FsType::Ext4);
+    let same = |candidate: &str| {
+        if case_insensitive {
+            candidate.to_lowercase() == wanted.to_lowercase()
+        } else {
+            candidate == wanted
+        }
+    };
+    let mut allocated = None;
+    let mut deleted = None;
+    fs.walk(&mut |entry| {
+        if same(&entry.path) {
+            let slot = if entry.deleted {
+                &mut deleted
+            } else {
+                &mut allocated
+            };
+            slot.get_or_insert(entry);
+        }
+    })?;
+    Ok(allocated.or(deleted))
+}
+
+/// `/`-separated, with one leading `/` and no trailing one.
+pub fn normalise_path(path: &str) -> String {
+    let parts: Vec<&str> = path.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
+    format!("/{}", parts.join("/"))
+}
+
+/// Errors of the file-system layer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading the volume failed.
+    #[error(transparent)]
+    Evidence(#[from] crate::evidence::Error),
+    /// No known file system starts the volume.
+    #[error("no supported file system found on the volume")]
+    NotRecognised,
+    /// The file system is recognised but has no reader yet.
+    #[error("the volume holds {fs_type:?}, which cannot be read yet")]
+    Unsupported {
+        /// The recognised file system.
+        fs_type: FsType,
+    },
+    /// A structure the reader cannot do without is corrupt.
+    #[error("corrupt file system at volume offset {volume_offset}: {what}")]
+    Corrupt {
+        /// Offset of the structure from the start of the volume.
+        volume_offset: u64,
+        /// What is wrong.
+        what: String,
+    },
+    /// No entry has the given id, path or stream.
+    #[error("no entry {what}")]
+    NotFound {
+        /// The id, path or stream asked for.
+        what: String,
+    },
+    /// Writing content to the caller's output failed.
+    #[error("cannot write content: {0}")]
+    Output(#[source] std::io::Error),
+}
 /// File-system types recognised on a volume.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
