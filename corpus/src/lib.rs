@@ -6,6 +6,7 @@
 pub mod digest;
 pub mod error;
 pub mod fat;
+pub mod features;
 pub mod formats;
 pub mod key;
 pub mod output;

@@ -51,7 +51,7 @@ pub fn encode(members: &[ZipMember<'_>], dos_time: u16, dos_date: u16) -> (Vec<u
         central.extend_from_slice(b"PK\x01\x02");
         central.extend_from_slice(&20u16.to_le_bytes()); // version made by
         common(&mut central);
-        central.extend_from_slice(&[0; 8]); // comment len, disk, internal attrs
+        central.extend_from_slice(&[0; 6]); // comment len, disk, internal attrs
         central.extend_from_slice(&0u32.to_le_bytes()); // external attrs
         central.extend_from_slice(&header_offset.to_le_bytes());
         central.extend_from_slice(name);
