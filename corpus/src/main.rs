@@ -104,7 +104,23 @@ fn run(cli: Cli) -> Result<()> {
                 key.image_hashes.sha256
             );
         }
-        _ => {}
+        Command::Score {
+            key,
+            findings,
+            json,
+        } => {
+            let report = corpus::score::score_files(&key, &findings)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", report.to_text());
+            }
+        }
+        Command::Pack(knobs) => {
+            let key = corpus::pack::pack(&knobs.scenario, &knobs.options()?, &knobs.out)
+                .with_context(|| format!("packing {}", knobs.scenario))?;
+            println!("{}: exercise pack in {}", key.scenario, knobs.out.display());
+        }
     }
     Ok(())
 }

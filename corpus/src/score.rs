@@ -1,1 +1,636 @@
-//! score
+//! Scoring findings against an answer key: precision, recall and F1 per
+//! category (`files`, `carved`, `features`) and the list of what was missed.
+//!
+//! # Findings formats
+//! A JSON array of objects, JSON Lines (one object a line, as printed by
+//! `forensics ... --json`), CSV with a header row naming the fields, or an
+//! answer key itself (scoring a key against itself gives recall 1.0).
+//! Recognised fields: `path`, `partition`, `size`, `sha256`, `deleted`,
+//! `is_dir`, `type`, `image_offset`, `kind`, `value`, `valid`,
+//! `forensic_path`; others are ignored.
+//!
+//! # Which category a finding is in
+//! With `kind` and `value`: a feature. Else with `image_offset` and `type` or
+//! `sha256` but no `path`, or with `type` and `image_offset` and no `deleted`:
+//! a carved item. Else with `path`: a file. Anything else is ignored.
+//!
+//! # Matching rules (each key entry and each finding match at most once)
+//! - **files**: expected are the key's non-directory files. A finding matches
+//!   when its path (leading `/` optional) equals the key path, or equals the
+//!   parent path plus the short name (`_OTES.TXT` for a deleted 8.3 entry);
+//!   and, when given, `deleted` is equal, `partition` is equal, and `sha256`
+//!   is equal (not checked for overwritten files). Directories and pseudo
+//!   entries (`$MBR`, `$FAT1`, volume labels, `$OrphanFiles`) are ignored.
+//! - **carved**: expected are all carved items (nested, fragmented and
+//!   truncated included). A finding matches when its `sha256` equals the
+//!   item's `sha256` or `present_sha256`, or when it gives no `sha256` (or a
+//!   different one) but its `image_offset` equals the item's and its `type`,
+//!   if given, is the same (`jpeg` = `jpg`).
+//! - **features**: expected are key features not marked `valid: false`.
+//!   A finding matches when `kind` is the same (aliases: `ccn`/`card`/
+//!   `credit_card`, `btc`/`bitcoin`, `ipv4`/`ip`, `email`/`e-mail`), the value
+//!   is the same (card numbers and IBANs compared without spaces and dashes,
+//!   e-mails case-insensitively), and the place is the same: equal
+//!   `forensic_path` when both have one, else equal `image_offset` when the
+//!   finding gives one. A finding matching a decoy counts as a false positive
+//!   unless it says `valid: false`, in which case it is ignored.
+//!
+//! precision = matched / (reported - ignored) (1.0 when nothing was reported),
+//! recall = matched / expected (1.0 when nothing was expected),
+//! F1 = their harmonic mean.
+
+use crate::error::{Error, Result};
+use crate::key::AnswerKey;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// One finding, as read from a findings file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Finding {
+    /// File path.
+    pub path: Option<String>,
+    /// Partition index.
+    pub partition: Option<u32>,
+    /// SHA-256, lowercase hex.
+    pub sha256: Option<String>,
+    /// Deleted flag.
+    pub deleted: Option<bool>,
+    /// True for directories.
+    pub is_dir: Option<bool>,
+    /// Carved file type.
+    pub file_type: Option<String>,
+    /// Image offset.
+    pub image_offset: Option<u64>,
+    /// Feature kind.
+    pub kind: Option<String>,
+    /// Feature value.
+    pub value: Option<String>,
+    /// Feature validity.
+    pub valid: Option<bool>,
+    /// Forensic path of a feature inside a container.
+    pub forensic_path: Option<String>,
+}
+
+/// Score of one category.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CategoryScore {
+    /// `files`, `carved` or `features`.
+    pub category: String,
+    /// Key entries expected.
+    pub expected: usize,
+    /// Findings in this category (ignored ones excluded).
+    pub reported: usize,
+    /// Findings that matched a key entry.
+    pub matched: usize,
+    /// matched / reported.
+    pub precision: f64,
+    /// matched / expected.
+    pub recall: f64,
+    /// Harmonic mean of precision and recall.
+    pub f1: f64,
+    /// Key entries no finding matched, one line each.
+    pub missed: Vec<String>,
+    /// Findings that matched nothing, one line each.
+    pub false_positives: Vec<String>,
+}
+
+/// The whole scoring report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScoreReport {
+    /// Scenario of the key.
+    pub scenario: String,
+    /// Categories with something expected or reported.
+    pub categories: Vec<CategoryScore>,
+}
+
+fn get_str(obj: &Map<String, Value>, name: &str) -> Option<String> {
+    match obj.get(name)? {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn get_u64(obj: &Map<String, Value>, name: &str) -> Option<u64> {
+    match obj.get(name)? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok().or_else(|| {
+            u64::from_str_radix(s.trim().trim_start_matches("0x"), 16)
+                .ok()
+                .filter(|_| s.starts_with("0x"))
+        }),
+        _ => None,
+    }
+}
+
+fn get_bool(obj: &Map<String, Value>, name: &str) -> Option<bool> {
+    match obj.get(name)? {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => Some(true),
+            "false" | "no" | "0" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl Finding {
+    /// Reads the recognised fields of a JSON object.
+    pub fn from_object(obj: &Map<String, Value>) -> Self {
+        Self {
+            path: get_str(obj, "path"),
+            partition: get_u64(obj, "partition").and_then(|p| u32::try_from(p).ok()),
+            sha256: get_str(obj, "sha256").map(|s| s.to_ascii_lowercase()),
+            deleted: get_bool(obj, "deleted"),
+            is_dir: get_bool(obj, "is_dir"),
+            file_type: get_str(obj, "type"),
+            image_offset: get_u64(obj, "image_offset"),
+            kind: get_str(obj, "kind"),
+            value: get_str(obj, "value"),
+            valid: get_bool(obj, "valid"),
+            forensic_path: get_str(obj, "forensic_path"),
+        }
+    }
+
+    fn category(&self) -> Option<&'static str> {
+        if self.kind.is_some() && self.value.is_some() {
+            Some("features")
+        } else if self.image_offset.is_some()
+            && (self.file_type.is_some() || self.sha256.is_some())
+            && (self.path.is_none() || self.deleted.is_none())
+        {
+            Some("carved")
+        } else if self.path.is_some() {
+            Some("files")
+        } else {
+            None
+        }
+    }
+
+    fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        for (name, value) in [
+            ("path", self.path.clone()),
+            ("kind", self.kind.clone()),
+            ("value", self.value.clone()),
+            ("type", self.file_type.clone()),
+            ("image_offset", self.image_offset.map(|o| o.to_string())),
+            ("forensic_path", self.forensic_path.clone()),
+            ("sha256", self.sha256.clone()),
+        ] {
+            if let Some(value) = value {
+                parts.push(format!("{name}={value}"));
+            }
+        }
+        parts.join(" ")
+    }
+}
+
+/// Findings equivalent to a key: every file, carved item and valid feature.
+pub fn findings_from_key(key: &AnswerKey) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (partition, file) in key.all_files() {
+        out.push(Finding {
+            path: Some(file.path.clone()),
+            partition,
+            sha256: (!file.is_dir).then(|| file.digests.sha256.clone()),
+            deleted: Some(file.deleted),
+            is_dir: Some(file.is_dir),
+            ..Finding::default()
+        });
+    }
+    for item in &key.carved {
+        out.push(Finding {
+            sha256: Some(item.sha256.clone()),
+            file_type: Some(item.file_type.clone()),
+            image_offset: Some(item.image_offset),
+            ..Finding::default()
+        });
+    }
+    for feature in key.features.iter().filter(|f| f.valid != Some(false)) {
+        out.push(Finding {
+            kind: Some(feature.kind.clone()),
+            value: Some(feature.value.clone()),
+            image_offset: Some(feature.image_offset),
+            valid: feature.valid,
+            forensic_path: feature.forensic_path.clone(),
+            ..Finding::default()
+        });
+    }
+    out
+}
+
+fn split_csv_line(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            _ => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// Parses findings text (JSON array, JSON Lines, an answer key, or CSV).
+pub fn parse_findings(text: &str) -> std::result::Result<Vec<Finding>, String> {
+    let trimmed = text.trim_start();
+    if trimmed.starts_with('[') {
+        let values: Vec<Value> = serde_json::from_str(trimmed).map_err(|e| e.to_string())?;
+        return Ok(values
+            .iter()
+            .filter_map(Value::as_object)
+            .map(Finding::from_object)
+            .collect());
+    }
+    if trimmed.starts_with('{') {
+        if let Ok(key) = AnswerKey::from_json(trimmed) {
+            return Ok(findings_from_key(&key));
+        }
+        let mut out = Vec::new();
+        for (number, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let value: Value =
+                serde_json::from_str(line).map_err(|e| format!("line {}: {e}", number + 1))?;
+            if let Some(obj) = value.as_object() {
+                out.push(Finding::from_object(obj));
+            }
+        }
+        return Ok(out);
+    }
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let Some(header) = lines.next() else {
+        return Ok(Vec::new());
+    };
+    let names: Vec<String> = split_csv_line(header)
+        .into_iter()
+        .map(|n| n.trim().to_ascii_lowercase())
+        .collect();
+    let mut out = Vec::new();
+    for line in lines {
+        let mut obj = Map::new();
+        for (name, field) in names.iter().zip(split_csv_line(line)) {
+            if !field.is_empty() {
+                obj.insert(name.clone(), Value::String(field));
+            }
+        }
+        out.push(Finding::from_object(&obj));
+    }
+    Ok(out)
+}
+
+/// Reads `key_path` and `findings_path` and scores them.
+pub fn score_files(key_path: &Path, findings_path: &Path) -> Result<ScoreReport> {
+    let key_text = std::fs::read_to_string(key_path).map_err(|e| Error::io(key_path, e))?;
+    let key = AnswerKey::from_json(&key_text).map_err(|e| Error::Parse {
+        path: key_path.into(),
+        message: e.to_string(),
+    })?;
+    let findings_text =
+        std::fs::read_to_string(findings_path).map_err(|e| Error::io(findings_path, e))?;
+    let findings = parse_findings(&findings_text).map_err(|message| Error::Parse {
+        path: findings_path.into(),
+        message,
+    })?;
+    Ok(score(&key, &findings))
+}
+
+fn normalize_kind(kind: &str) -> String {
+    match kind.to_ascii_lowercase().as_str() {
+        "card" | "credit_card" | "ccn" | "pan" => "ccn".into(),
+        "bitcoin" | "btc" => "btc".into(),
+        "ip" | "ipv4" => "ipv4".into(),
+        "e-mail" | "email" => "email".into(),
+        other => other.to_string(),
+    }
+}
+
+fn normalize_value(kind: &str, value: &str) -> String {
+    match kind {
+        "ccn" | "iban" => value
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-'))
+            .collect::<String>()
+            .to_ascii_uppercase(),
+        "email" => value.to_ascii_lowercase(),
+        _ => value.to_string(),
+    }
+}
+
+fn normalize_type(file_type: &str) -> String {
+    match file_type.to_ascii_lowercase().as_str() {
+        "jpeg" => "jpg".into(),
+        "db" | "sqlite3" => "sqlite".into(),
+        other => other.to_string(),
+    }
+}
+
+fn is_pseudo_entry(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.starts_with('$') || path.contains("(Volume Label Entry)")
+}
+
+fn finish(
+    category: &str,
+    expected: usize,
+    reported: usize,
+    matched: usize,
+    missed: Vec<String>,
+    false_positives: Vec<String>,
+) -> CategoryScore {
+    let precision = if reported == 0 {
+        1.0
+    } else {
+        matched as f64 / reported as f64
+    };
+    let recall = if expected == 0 {
+        1.0
+    } else {
+        matched as f64 / expected as f64
+    };
+    let f1 = if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    };
+    CategoryScore {
+        category: category.into(),
+        expected,
+        reported,
+        matched,
+        precision,
+        recall,
+        f1,
+        missed,
+        false_positives,
+    }
+}
+
+fn score_files_category(key: &AnswerKey, findings: &[&Finding]) -> CategoryScore {
+    let expected: Vec<_> = key.all_files().filter(|(_, f)| !f.is_dir).collect();
+    let directories: Vec<String> = key
+        .all_files()
+        .filter(|(_, f)| f.is_dir)
+        .map(|(_, f)| f.path.clone())
+        .collect();
+    let mut taken = vec![false; expected.len()];
+    let (mut reported, mut matched) = (0, 0);
+    let mut false_positives = Vec::new();
+    for finding in findings {
+        let path = format!(
+            "/{}",
+            finding
+                .path
+                .as_deref()
+                .unwrap_or("")
+                .trim_start_matches('/')
+        );
+        if finding.is_dir == Some(true) || is_pseudo_entry(&path) || directories.contains(&path) {
+            continue;
+        }
+        reported += 1;
+        let hit = expected
+            .iter()
+            .enumerate()
+            .position(|(i, (partition, file))| {
+                let parent = file.path.rsplit_once('/').map_or("", |(p, _)| p);
+                !taken[i]
+                    && (file.path == path || format!("{parent}/{}", file.short_name) == path)
+                    && finding.deleted.is_none_or(|d| d == file.deleted)
+                    && finding.partition.is_none_or(|p| Some(p) == *partition)
+                    && (file.overwritten
+                        || finding
+                            .sha256
+                            .as_ref()
+                            .is_none_or(|s| *s == file.digests.sha256))
+            });
+        match hit {
+            Some(i) => {
+                taken[i] = true;
+                matched += 1;
+            }
+            None => false_positives.push(finding.describe()),
+        }
+    }
+    let missed = expected
+        .iter()
+        .zip(&taken)
+        .filter(|(_, t)| !**t)
+        .map(|((partition, f), _)| {
+            let partition = partition
+                .map(|p| format!("partition {p} "))
+                .unwrap_or_default();
+            format!(
+                "{} {partition}{}{} size={} sha256={}",
+                f.id,
+                f.path,
+                if f.deleted { " (deleted)" } else { "" },
+                f.size,
+                f.digests.sha256
+            )
+        })
+        .collect();
+    finish(
+        "files",
+        expected.len(),
+        reported,
+        matched,
+        missed,
+        false_positives,
+    )
+}
+
+fn score_carved(key: &AnswerKey, findings: &[&Finding]) -> CategoryScore {
+    let mut taken = vec![false; key.carved.len()];
+    let mut matched = 0;
+    let mut false_positives = Vec::new();
+    for finding in findings {
+        let by_hash = finding.sha256.as_ref().and_then(|sha| {
+            key.carved
+                .iter()
+                .enumerate()
+                .position(|(i, c)| !taken[i] && (c.sha256 == *sha || c.present_sha256 == *sha))
+        });
+        let hit = by_hash.or_else(|| {
+            key.carved.iter().enumerate().position(|(i, c)| {
+                !taken[i]
+                    && finding.image_offset == Some(c.image_offset)
+                    && finding
+                        .file_type
+                        .as_deref()
+                        .is_none_or(|t| normalize_type(t) == c.file_type)
+            })
+        });
+        match hit {
+            Some(i) => {
+                taken[i] = true;
+                matched += 1;
+            }
+            None => false_positives.push(finding.describe()),
+        }
+    }
+    let missed = key
+        .carved
+        .iter()
+        .zip(&taken)
+        .filter(|(_, t)| !**t)
+        .map(|(c, _)| {
+            format!(
+                "{} {} at {} length={} ({}, {})",
+                c.id, c.file_type, c.image_offset, c.length, c.status, c.placement
+            )
+        })
+        .collect();
+    finish(
+        "carved",
+        key.carved.len(),
+        findings.len(),
+        matched,
+        missed,
+        false_positives,
+    )
+}
+
+fn score_features(key: &AnswerKey, findings: &[&Finding]) -> CategoryScore {
+    let expected_count = key
+        .features
+        .iter()
+        .filter(|f| f.valid != Some(false))
+        .count();
+    let mut taken = vec![false; key.features.len()];
+    let (mut reported, mut matched) = (0, 0);
+    let mut false_positives = Vec::new();
+    for finding in findings {
+        let kind = normalize_kind(finding.kind.as_deref().unwrap_or(""));
+        let value = normalize_value(&kind, finding.value.as_deref().unwrap_or(""));
+        let hit = key.features.iter().enumerate().position(|(i, f)| {
+            let place = match (&finding.forensic_path, &f.forensic_path) {
+                (Some(a), Some(b)) => a == b,
+                _ => finding.image_offset.is_none_or(|o| o == f.image_offset),
+            };
+            !taken[i] && f.kind == kind && normalize_value(&kind, &f.value) == value && place
+        });
+        match hit {
+            Some(i) if key.features[i].valid == Some(false) => {
+                if finding.valid == Some(false) {
+                    continue;
+                }
+                taken[i] = true;
+                reported += 1;
+                false_positives.push(format!("{} (decoy)", finding.describe()));
+            }
+            Some(i) => {
+                taken[i] = true;
+                reported += 1;
+                matched += 1;
+            }
+            None => {
+                reported += 1;
+                false_positives.push(finding.describe());
+            }
+        }
+    }
+    let missed = key
+        .features
+        .iter()
+        .zip(&taken)
+        .filter(|(f, t)| !**t && f.valid != Some(false))
+        .map(|(f, _)| {
+            format!(
+                "{} {} at {} ({}{})",
+                f.kind,
+                f.value,
+                f.image_offset,
+                f.encoding,
+                f.forensic_path
+                    .as_ref()
+                    .map(|p| format!(", {p}"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    finish(
+        "features",
+        expected_count,
+        reported,
+        matched,
+        missed,
+        false_positives,
+    )
+}
+
+/// Scores `findings` against `key`.
+pub fn score(key: &AnswerKey, findings: &[Finding]) -> ScoreReport {
+    let pick = |category: &str| -> Vec<&Finding> {
+        findings
+            .iter()
+            .filter(|f| f.category() == Some(category))
+            .collect()
+    };
+    let categories = [
+        score_files_category(key, &pick("files")),
+        score_carved(key, &pick("carved")),
+        score_features(key, &pick("features")),
+    ]
+    .into_iter()
+    .filter(|c| c.expected > 0 || c.reported > 0)
+    .collect();
+    ScoreReport {
+        scenario: key.scenario.clone(),
+        categories,
+    }
+}
+
+impl ScoreReport {
+    /// Human-readable table plus the missed entries.
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "scenario {}\n{:<10} {:>8} {:>8} {:>8} {:>9} {:>7} {:>7}\n",
+            self.scenario,
+            "category",
+            "expected",
+            "reported",
+            "matched",
+            "precision",
+            "recall",
+            "f1"
+        );
+        for c in &self.categories {
+            out.push_str(&format!(
+                "{:<10} {:>8} {:>8} {:>8} {:>9.3} {:>7.3} {:>7.3}\n",
+                c.category, c.expected, c.reported, c.matched, c.precision, c.recall, c.f1
+            ));
+        }
+        for c in &self.categories {
+            if !c.missed.is_empty() {
+                out.push_str(&format!("\nmissed {} ({}):\n", c.category, c.missed.len()));
+                for line in &c.missed {
+                    out.push_str(&format!("  {line}\n"));
+                }
+            }
+            if !c.false_positives.is_empty() {
+                out.push_str(&format!(
+                    "\nfalse positives in {} ({}):\n",
+                    c.category,
+                    c.false_positives.len()
+                ));
+                for line in &c.false_positives {
+                    out.push_str(&format!("  {line}\n"));
+                }
+            }
+        }
+        out
+    }
+}
