@@ -24,7 +24,10 @@ pub fn small_options(scenario: &str, seed: u64) -> ScenarioOptions {
 
 /// Lowercase hex SHA-256.
 pub fn sha256(data: &[u8]) -> String {
-    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// True if `tool` runs; prints the skip line otherwise.
@@ -73,7 +76,11 @@ impl<'a> FatReader<'a> {
         let root_entries = le16(fs, 17);
         let total16 = le16(fs, 19);
         let fat16_size = le16(fs, 22);
-        let fat_size = if fat16_size != 0 { fat16_size } else { le32(fs, 36) };
+        let fat_size = if fat16_size != 0 {
+            fat16_size
+        } else {
+            le32(fs, 36)
+        };
         let total = if total16 != 0 { total16 } else { le32(fs, 32) };
         let root_sectors = (root_entries * 32).div_ceil(bytes_per_sector);
         let data_sectors = total - reserved - fats * fat_size - root_sectors;
@@ -100,7 +107,11 @@ impl<'a> FatReader<'a> {
             12 => {
                 let at = self.fat_offset + cluster * 3 / 2;
                 let pair = le16(self.fs, at);
-                if cluster % 2 == 0 { pair & 0xFFF } else { pair >> 4 }
+                if cluster % 2 == 0 {
+                    pair & 0xFFF
+                } else {
+                    pair >> 4
+                }
             }
             16 => le16(self.fs, self.fat_offset + cluster * 2),
             _ => le32(self.fs, self.fat_offset + cluster * 4) & 0x0FFF_FFFF,
