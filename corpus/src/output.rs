@@ -53,7 +53,7 @@ pub fn convert(raw_path: &Path, name: &str, options: &ScenarioOptions) -> Result
 }
 
 fn split(raw_path: &Path, name: &str, segment_size_bytes: u64) -> Result<Vec<String>> {
-    if segment_size_bytes == 0 || segment_size_bytes % 512 != 0 {
+    if segment_size_bytes == 0 || !segment_size_bytes.is_multiple_of(512) {
         return Err(Error::InvalidOption(
             "segment size must be a positive multiple of 512".into(),
         ));

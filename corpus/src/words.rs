@@ -49,7 +49,8 @@ const LAST_NAMES: &[&str] = &[
 
 /// One lowercase word.
 pub fn word(rng: &mut Rng) -> &'static str {
-    *rng.pick(WORDS)
+    let word: &&'static str = rng.pick(WORDS);
+    word
 }
 
 /// A person's name, e.g. `Anna Keller`.

@@ -180,9 +180,9 @@ impl ShortEntry {
 pub fn lfn_entries(long: &str, short: &[u8; 11]) -> Vec<[u8; ENTRY_BYTES]> {
     let mut units: Vec<u16> = long.encode_utf16().collect();
     let count = units.len().div_ceil(LFN_CHARS);
-    if units.len() % LFN_CHARS != 0 {
+    if !units.len().is_multiple_of(LFN_CHARS) {
         units.push(0);
-        while units.len() % LFN_CHARS != 0 {
+        while !units.len().is_multiple_of(LFN_CHARS) {
             units.push(0xFFFF);
         }
     }

@@ -107,7 +107,7 @@ impl<'a> FatReader<'a> {
             12 => {
                 let at = self.fat_offset + cluster * 3 / 2;
                 let pair = le16(self.fs, at);
-                if cluster % 2 == 0 {
+                if cluster.is_multiple_of(2) {
                     pair & 0xFFF
                 } else {
                     pair >> 4
