@@ -43,6 +43,7 @@ use crate::error::{Error, Result};
 use crate::key::AnswerKey;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// One finding, as read from a findings file.
@@ -291,15 +292,30 @@ pub fn parse_findings(text: &str) -> std::result::Result<Vec<Finding>, String> {
     Ok(out)
 }
 
+/// Largest key or findings file read (they are read whole).
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+
+fn read_capped(path: &Path) -> Result<String> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    if len > MAX_INPUT_BYTES {
+        return Err(Error::Parse {
+            path: path.into(),
+            message: format!("{len} bytes is more than the {MAX_INPUT_BYTES}-byte limit"),
+        });
+    }
+    std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
+}
+
 /// Reads `key_path` and `findings_path` and scores them.
 pub fn score_files(key_path: &Path, findings_path: &Path) -> Result<ScoreReport> {
-    let key_text = std::fs::read_to_string(key_path).map_err(|e| Error::io(key_path, e))?;
+    let key_text = read_capped(key_path)?;
     let key = AnswerKey::from_json(&key_text).map_err(|e| Error::Parse {
         path: key_path.into(),
         message: e.to_string(),
     })?;
-    let findings_text =
-        std::fs::read_to_string(findings_path).map_err(|e| Error::io(findings_path, e))?;
+    let findings_text = read_capped(findings_path)?;
     let findings = parse_findings(&findings_text).map_err(|message| Error::Parse {
         path: findings_path.into(),
         message,
@@ -380,11 +396,21 @@ fn finish(
 
 fn score_files_category(key: &AnswerKey, findings: &[&Finding]) -> CategoryScore {
     let expected: Vec<_> = key.all_files().filter(|(_, f)| !f.is_dir).collect();
-    let directories: Vec<String> = key
+    let directories: std::collections::BTreeSet<String> = key
         .all_files()
         .filter(|(_, f)| f.is_dir)
         .map(|(_, f)| f.path.clone())
         .collect();
+    // Both the long path and parent + short name lead to a file.
+    let mut by_path: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (_, file)) in expected.iter().enumerate() {
+        let parent = file.path.rsplit_once('/').map_or("", |(p, _)| p);
+        by_path.entry(file.path.clone()).or_default().push(i);
+        let short = format!("{parent}/{}", file.short_name);
+        if short != file.path {
+            by_path.entry(short).or_default().push(i);
+        }
+    }
     let mut taken = vec![false; expected.len()];
     let (mut reported, mut matched) = (0, 0);
     let mut false_positives = Vec::new();
@@ -401,21 +427,18 @@ fn score_files_category(key: &AnswerKey, findings: &[&Finding]) -> CategoryScore
             continue;
         }
         reported += 1;
-        let hit = expected
-            .iter()
-            .enumerate()
-            .position(|(i, (partition, file))| {
-                let parent = file.path.rsplit_once('/').map_or("", |(p, _)| p);
-                !taken[i]
-                    && (file.path == path || format!("{parent}/{}", file.short_name) == path)
-                    && finding.deleted.is_none_or(|d| d == file.deleted)
-                    && finding.partition.is_none_or(|p| Some(p) == *partition)
-                    && (file.overwritten
-                        || finding
-                            .sha256
-                            .as_ref()
-                            .is_none_or(|s| *s == file.digests.sha256))
-            });
+        let candidates = by_path.get(&path).map_or(&[][..], Vec::as_slice);
+        let hit = candidates.iter().copied().find(|&i| {
+            let (partition, file) = &expected[i];
+            !taken[i]
+                && finding.deleted.is_none_or(|d| d == file.deleted)
+                && finding.partition.is_none_or(|p| Some(p) == *partition)
+                && (file.overwritten
+                    || finding
+                        .sha256
+                        .as_ref()
+                        .is_none_or(|s| *s == file.digests.sha256))
+        });
         match hit {
             Some(i) => {
                 taken[i] = true;
@@ -456,21 +479,32 @@ fn score_carved(key: &AnswerKey, findings: &[&Finding]) -> CategoryScore {
     let mut taken = vec![false; key.carved.len()];
     let mut matched = 0;
     let mut false_positives = Vec::new();
+    let mut by_hash: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_offset: BTreeMap<u64, Vec<usize>> = BTreeMap::new();
+    for (i, c) in key.carved.iter().enumerate() {
+        by_hash.entry(c.sha256.as_str()).or_default().push(i);
+        if c.present_sha256 != c.sha256 {
+            by_hash
+                .entry(c.present_sha256.as_str())
+                .or_default()
+                .push(i);
+        }
+        by_offset.entry(c.image_offset).or_default().push(i);
+    }
     for finding in findings {
-        let by_hash = finding.sha256.as_ref().and_then(|sha| {
-            key.carved
-                .iter()
-                .enumerate()
-                .position(|(i, c)| !taken[i] && (c.sha256 == *sha || c.present_sha256 == *sha))
-        });
-        let hit = by_hash.or_else(|| {
-            key.carved.iter().enumerate().position(|(i, c)| {
+        let hash_hit = finding
+            .sha256
+            .as_deref()
+            .and_then(|sha| by_hash.get(sha))
+            .and_then(|list| list.iter().copied().find(|&i| !taken[i]));
+        let hit = hash_hit.or_else(|| {
+            let list = finding.image_offset.and_then(|o| by_offset.get(&o))?;
+            list.iter().copied().find(|&i| {
                 !taken[i]
-                    && finding.image_offset == Some(c.image_offset)
                     && finding
                         .file_type
                         .as_deref()
-                        .is_none_or(|t| normalize_type(t) == c.file_type)
+                        .is_none_or(|t| normalize_type(t) == key.carved[i].file_type)
             })
         });
         match hit {
@@ -512,15 +546,24 @@ fn score_features(key: &AnswerKey, findings: &[&Finding]) -> CategoryScore {
     let mut taken = vec![false; key.features.len()];
     let (mut reported, mut matched) = (0, 0);
     let mut false_positives = Vec::new();
+    let mut by_value: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    for (i, f) in key.features.iter().enumerate() {
+        by_value
+            .entry((f.kind.clone(), normalize_value(&f.kind, &f.value)))
+            .or_default()
+            .push(i);
+    }
     for finding in findings {
         let kind = normalize_kind(finding.kind.as_deref().unwrap_or(""));
         let value = normalize_value(&kind, finding.value.as_deref().unwrap_or(""));
-        let hit = key.features.iter().enumerate().position(|(i, f)| {
+        let candidates = by_value.get(&(kind, value)).map_or(&[][..], Vec::as_slice);
+        let hit = candidates.iter().copied().find(|&i| {
+            let f = &key.features[i];
             let place = match (&finding.forensic_path, &f.forensic_path) {
                 (Some(a), Some(b)) => a == b,
                 _ => finding.image_offset.is_none_or(|o| o == f.image_offset),
             };
-            !taken[i] && f.kind == kind && normalize_value(&kind, &f.value) == value && place
+            !taken[i] && place
         });
         match hit {
             Some(i) if key.features[i].valid == Some(false) => {

@@ -31,7 +31,7 @@ pub fn encode(rng: &mut Rng, target_len: usize, title: &str) -> Vec<u8> {
             raw.push(((x + y) as u8).wrapping_add((noise >> 16) as u8 & 0x3F));
         }
     }
-    let mut zlib = ZlibEncoder::new(Vec::new(), Compression::new(6));
+    let mut zlib = ZlibEncoder::new(Vec::new(), Compression::fast());
     let _ = zlib.write_all(&raw);
     let idat = zlib.finish().unwrap_or_default();
 

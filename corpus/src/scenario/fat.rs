@@ -16,6 +16,8 @@ const BASE_EPOCH: i64 = 1_704_067_200;
 const DELETED_SHARE: f64 = 0.15;
 /// Share of the file system's data area that file content may use.
 const FILL_SHARE: u64 = 2;
+/// Largest file we generate (content is built in memory one file at a time).
+const MAX_FILE_BYTES: u64 = 4 << 20;
 
 /// Directories created in every file system: (parent index or None for
 /// root, name). Names cover 8.3, long, and non-ASCII long names.
@@ -79,7 +81,7 @@ pub fn notes() -> Vec<String> {
 struct PlannedFile {
     dir: usize,
     name: String,
-    content: Vec<u8>,
+    target_len: usize,
     content_type: &'static str,
     times: Times,
     delete: bool,
@@ -138,7 +140,7 @@ pub fn write_file_system(
         FatType::Fat32 => 24,
     };
     let file_count = options.file_count.unwrap_or(default_count).max(3);
-    let budget_per_file = (data_bytes / FILL_SHARE / file_count as u64).max(600);
+    let budget_per_file = (data_bytes / FILL_SHARE / file_count as u64).clamp(600, MAX_FILE_BYTES);
 
     let mut planned = Vec::with_capacity(file_count);
     let mut children = vec![0usize; DIRECTORIES.len() + 1];
@@ -147,15 +149,14 @@ pub fn write_file_system(
     }
     for index in 0..file_count {
         let content_type = *rng.pick(formats::FILE_TYPES);
-        let target = rng.range(budget_per_file / 4, budget_per_file) as usize;
-        let content = formats::make_file(rng, content_type, target);
+        let target_len = rng.range(budget_per_file / 4, budget_per_file) as usize;
         let dir = rng.below(DIRECTORIES.len() as u64 + 1) as usize;
         children[dir] += 1;
         let name = file_name(rng, index, content_type);
         planned.push(PlannedFile {
             dir,
             name,
-            content,
+            target_len,
             content_type,
             times: random_times(rng),
             delete: rng.chance(DELETED_SHARE) || index == 1,
@@ -170,8 +171,11 @@ pub fn write_file_system(
         dir_ids.push(id);
     }
     let mut types = vec!["dir"; DIRECTORIES.len()];
+    let mut contents: Vec<Option<Digests>> = vec![None; DIRECTORIES.len()];
     let mut written = Vec::with_capacity(planned.len());
+    let mut content_lens = Vec::with_capacity(planned.len());
     for file in &planned {
+        let content = formats::make_file(rng, file.content_type, file.target_len);
         let fragmented = !file.delete && rng.chance(options.fragmentation_rate);
         let placement = if fragmented {
             Placement::Fragmented
@@ -182,21 +186,21 @@ pub fn write_file_system(
             sink,
             dir_ids[file.dir],
             &file.name,
-            &file.content,
+            &content,
             file.times,
             placement,
         )?;
         written.push(index);
         types.push(file.content_type);
+        contents.push(Some(digests(&content)));
+        content_lens.push(content.len() as u64);
     }
-    let mut contents: Vec<Option<Digests>> = vec![None; DIRECTORIES.len()];
-    contents.extend(planned.iter().map(|f| Some(digests(&f.content))));
     let mut overwritten = vec![false; contents.len()];
     let mut reuse_target = None;
-    for (file, &index) in planned.iter().zip(&written) {
+    for ((file, &index), &content_len) in planned.iter().zip(&written).zip(&content_lens) {
         if file.delete {
             writer.delete(index);
-            if reuse_target.is_none() && file.content.len() as u64 > cluster_bytes {
+            if reuse_target.is_none() && content_len > cluster_bytes {
                 reuse_target = Some(index);
             }
         }

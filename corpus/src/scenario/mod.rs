@@ -6,12 +6,15 @@ mod disk;
 mod fat;
 mod memdump;
 
-use crate::digest::MultiHasher;
+use crate::digest::hex;
 use crate::error::{Error, Result};
 use crate::key::{AnswerKey, CarvedKey, Digests, FeatureKey, FileSystemKey, PartitionKey};
 use crate::output::{self, OutputFormat};
 use crate::rng::Rng;
 use crate::sink::ImageSink;
+use md5::Md5;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
 
@@ -212,17 +215,38 @@ pub fn generate(name: &str, options: &ScenarioOptions, out_dir: &Path) -> Result
     Ok(key)
 }
 
-/// MD5, SHA-1 and SHA-256 of a file, streamed.
+/// MD5, SHA-1 and SHA-256 of a file, streamed: SHA-256 on one thread and
+/// MD5 + SHA-1 on another, each reading the file (from the page cache).
 pub fn hash_file(path: &Path) -> Result<Digests> {
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut hasher = MultiHasher::default();
-    let mut buf = vec![0u8; HASH_CHUNK_BYTES];
-    loop {
-        let n = file.read(&mut buf).map_err(|e| Error::io(path, e))?;
-        if n == 0 {
-            break;
+    fn stream(path: &Path, mut update: impl FnMut(&[u8])) -> Result<()> {
+        let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut buf = vec![0u8; HASH_CHUNK_BYTES];
+        loop {
+            let n = file.read(&mut buf).map_err(|e| Error::io(path, e))?;
+            if n == 0 {
+                return Ok(());
+            }
+            update(&buf[..n]);
         }
-        hasher.update(&buf[..n]);
     }
-    Ok(hasher.finish())
+    std::thread::scope(|scope| {
+        let sha256 = scope.spawn(|| {
+            let mut hasher = Sha256::new();
+            stream(path, |data| hasher.update(data)).map(|()| hex(&hasher.finalize()))
+        });
+        let mut md5 = Md5::new();
+        let mut sha1 = Sha1::new();
+        stream(path, |data| {
+            md5.update(data);
+            sha1.update(data);
+        })?;
+        let sha256 = sha256
+            .join()
+            .map_err(|_| Error::InvalidOption("hashing thread failed".into()))??;
+        Ok(Digests {
+            md5: hex(&md5.finalize()),
+            sha1: hex(&sha1.finalize()),
+            sha256,
+        })
+    })
 }
