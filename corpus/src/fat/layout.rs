@@ -50,6 +50,24 @@ impl FatType {
     }
 }
 
+/// log2 of the smallest sectors-per-cluster we use: FAT32 volumes get the
+/// cluster sizes `mkfs.fat` picks (512 B up to 260 MiB, 4 KiB up to 8 GiB,
+/// then 8, 16, 32 KiB), which also bounds the in-memory FAT.
+fn min_cluster_shift(fat_type: FatType, len_bytes: u64) -> u32 {
+    const MIB: u64 = 1 << 20;
+    if fat_type != FatType::Fat32 || len_bytes <= 260 * MIB {
+        0
+    } else if len_bytes <= 8192 * MIB {
+        3
+    } else if len_bytes <= 16384 * MIB {
+        4
+    } else if len_bytes <= 32768 * MIB {
+        5
+    } else {
+        6
+    }
+}
+
 /// Where everything is, in sectors from the start of the file system.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -81,7 +99,7 @@ impl Layout {
         };
         let root_sectors = root_entries * 32 / SECTOR_BYTES;
         let (min, max) = fat_type.cluster_range();
-        for shift in 0..8 {
+        for shift in min_cluster_shift(fat_type, len_bytes)..8 {
             let spc = 1u32 << shift;
             let mut fat_sectors = 1u32;
             let mut clusters = 0u32;
