@@ -7,6 +7,12 @@ pub enum Error {
     /// Reading or recognising evidence failed.
     #[error(transparent)]
     Evidence(#[from] crate::evidence::Error),
+    /// Hashing failed.
+    #[error(transparent)]
+    Hash(#[from] crate::hash::Error),
+    /// A hash set could not be read, built or matched.
+    #[error(transparent)]
+    HashSet(#[from] crate::hash::sets::Error),
 }
 
 /// `Result` with the crate-wide [`Error`] as default error type.

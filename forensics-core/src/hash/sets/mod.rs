@@ -1,0 +1,4 @@
+//! Placeholder.
+#[derive(Debug, thiserror::Error)]
+#[error("x")]
+pub struct Error;
