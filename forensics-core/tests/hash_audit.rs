@@ -44,20 +44,36 @@ fn an_audit_reports_matched_moved_partial_new_and_missing_files() {
          5,{},{},old/b.txt\n\
          5,{},{},d.txt\n\
          4,{},{},e.txt\n",
-        md5(b"alpha"), sha256(b"alpha"),
-        md5(b"bravo"), sha256(b"bravo"),
-        md5(b"delta"), sha256(b"delta"),
-        md5(b"echo"), sha256(b"not echo"),
+        md5(b"alpha"),
+        sha256(b"alpha"),
+        md5(b"bravo"),
+        sha256(b"bravo"),
+        md5(b"delta"),
+        sha256(b"delta"),
+        md5(b"echo"),
+        sha256(b"not echo"),
     );
     let list_path = dir.path().join("list.txt");
     std::fs::write(&list_path, list).unwrap();
     let mut sink = Collect::default();
-    let summary = audit::audit_tree(&list_path, &[tree.clone()], 2, &mut sink, &AtomicBool::new(false)).unwrap();
+    let summary = audit::audit_tree(
+        &list_path,
+        &[tree.clone()],
+        2,
+        &mut sink,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
     let got: Vec<(AuditStatus, Option<String>, Option<String>)> = sink
         .0
         .iter()
         .map(|r| {
-            let path = r.path.as_ref().map(|p| p.strip_prefix(&tree).unwrap().to_string_lossy().into_owned());
+            let path = r.path.as_ref().map(|p| {
+                p.strip_prefix(&tree)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            });
             (r.status, path, r.listed_name.clone())
         })
         .collect();
@@ -73,7 +89,16 @@ fn an_audit_reports_matched_moved_partial_new_and_missing_files() {
             (AuditStatus::Missing, None, s("e.txt")),
         ]
     );
-    assert_eq!((summary.matched, summary.moved, summary.partially_matched, summary.new, summary.missing), (1, 1, 1, 1, 2));
+    assert_eq!(
+        (
+            summary.matched,
+            summary.moved,
+            summary.partially_matched,
+            summary.new,
+            summary.missing
+        ),
+        (1, 1, 1, 1, 2)
+    );
     assert!(!summary.passed());
     assert!(sink.1.is_empty());
 }
@@ -85,9 +110,14 @@ fn an_audit_of_an_unchanged_tree_passes() {
     std::fs::create_dir_all(&tree).unwrap();
     std::fs::write(tree.join("x"), b"").unwrap();
     let list_path = dir.path().join("x.md5");
-    std::fs::write(&list_path, format!("{}  {}\n", md5(b""), tree.join("x").display())).unwrap();
+    std::fs::write(
+        &list_path,
+        format!("{}  {}\n", md5(b""), tree.join("x").display()),
+    )
+    .unwrap();
     let mut sink = Collect::default();
-    let summary = audit::audit_tree(&list_path, &[tree], 1, &mut sink, &AtomicBool::new(false)).unwrap();
+    let summary =
+        audit::audit_tree(&list_path, &[tree], 1, &mut sink, &AtomicBool::new(false)).unwrap();
     assert!(summary.passed(), "{summary:?}");
     assert_eq!(summary.matched, 1);
 }

@@ -118,14 +118,20 @@ pub fn audit_tree(
         entries.push(entry);
         Ok(())
     })?;
-    let algorithms = entries
-        .iter()
-        .fold(AlgorithmSet::EMPTY, |set, e| e.digests.algorithms().iter().fold(set, AlgorithmSet::with));
+    let algorithms = entries.iter().fold(AlgorithmSet::EMPTY, |set, e| {
+        e.digests.algorithms().iter().fold(set, AlgorithmSet::with)
+    });
     if algorithms.is_empty() {
-        return Err(AuditError::NoUsableDigest { path: list.to_path_buf() });
+        return Err(AuditError::NoUsableDigest {
+            path: list.to_path_buf(),
+        });
     }
     let mut index = Index::new(entries);
-    let options = HashOptions { algorithms, piecewise_len_bytes: None, threads };
+    let options = HashOptions {
+        algorithms,
+        piecewise_len_bytes: None,
+        threads,
+    };
     let mut summary = AuditSummary::default();
     for root in roots {
         let mut files = Vec::new();
@@ -180,12 +186,19 @@ impl Index {
         for (i, entry) in entries.iter().enumerate() {
             for algorithm in entry.digests.algorithms().iter() {
                 if let Some(bytes) = entry.digests.get(algorithm) {
-                    by_digest.entry((algorithm, bytes.to_vec())).or_default().push(i);
+                    by_digest
+                        .entry((algorithm, bytes.to_vec()))
+                        .or_default()
+                        .push(i);
                 }
             }
         }
         let seen = vec![false; entries.len()];
-        Self { entries, by_digest, seen }
+        Self {
+            entries,
+            by_digest,
+            seen,
+        }
     }
 
     /// Classifies one file and marks the entries it matches.
@@ -200,14 +213,24 @@ impl Index {
         candidates.sort_unstable();
         candidates.dedup();
         let agrees = |entry: &ListEntry| {
-            entry.digests.algorithms().iter().all(|a| entry.digests.get(a) == digests.get(a))
+            entry
+                .digests
+                .algorithms()
+                .iter()
+                .all(|a| entry.digests.get(a) == digests.get(a))
                 && entry.size.is_none_or(|listed| listed == size)
         };
-        let full: Vec<usize> = candidates.iter().copied().filter(|&i| agrees(&self.entries[i])).collect();
-        let same_name = full
+        let full: Vec<usize> = candidates
             .iter()
             .copied()
-            .find(|&i| self.entries[i].name.as_deref().is_some_and(|name| same_file_name(name, root, &path)));
+            .filter(|&i| agrees(&self.entries[i]))
+            .collect();
+        let same_name = full.iter().copied().find(|&i| {
+            self.entries[i]
+                .name
+                .as_deref()
+                .is_some_and(|name| same_file_name(name, root, &path))
+        });
         let (status, chosen) = match (same_name, full.first(), candidates.first()) {
             (Some(i), _, _) => (AuditStatus::Matched, Some(i)),
             (None, Some(&i), _) => (AuditStatus::Moved, Some(i)),
@@ -230,13 +253,17 @@ impl Index {
 
     /// The entries no file matched, in list order.
     fn missing(&self) -> impl Iterator<Item = AuditRecord> + '_ {
-        self.entries.iter().zip(&self.seen).filter(|(_, seen)| !**seen).map(|(entry, _)| AuditRecord {
-            status: AuditStatus::Missing,
-            path: None,
-            listed_name: entry.name.clone(),
-            digests: entry.digests,
-            size: entry.size,
-        })
+        self.entries
+            .iter()
+            .zip(&self.seen)
+            .filter(|(_, seen)| !**seen)
+            .map(|(entry, _)| AuditRecord {
+                status: AuditStatus::Missing,
+                path: None,
+                listed_name: entry.name.clone(),
+                digests: entry.digests,
+                size: entry.size,
+            })
     }
 }
 
@@ -248,11 +275,17 @@ fn same_file_name(name: &str, root: &Path, path: &Path) -> bool {
     if name == walked {
         return true;
     }
-    path.strip_prefix(root).is_ok_and(|rel| rel.to_string_lossy() == name)
+    path.strip_prefix(root)
+        .is_ok_and(|rel| rel.to_string_lossy() == name)
 }
 
 /// Regular files under `root` (or `root` itself), sorted, links not followed.
-fn collect_files(root: &Path, files: &mut Vec<PathBuf>, sink: &mut dyn AuditSink, summary: &mut AuditSummary) {
+fn collect_files(
+    root: &Path,
+    files: &mut Vec<PathBuf>,
+    sink: &mut dyn AuditSink,
+    summary: &mut AuditSummary,
+) {
     let mut stack = vec![root.to_path_buf()];
     while let Some(path) = stack.pop() {
         let metadata = match std::fs::symlink_metadata(&path) {
@@ -266,7 +299,10 @@ fn collect_files(root: &Path, files: &mut Vec<PathBuf>, sink: &mut dyn AuditSink
         if metadata.is_file() {
             files.push(path);
         } else if metadata.is_dir() {
-            match std::fs::read_dir(&path).and_then(|rd| rd.map(|e| e.map(|e| e.path())).collect::<Result<Vec<_>, _>>()) {
+            match std::fs::read_dir(&path).and_then(|rd| {
+                rd.map(|e| e.map(|e| e.path()))
+                    .collect::<Result<Vec<_>, _>>()
+            }) {
                 Ok(mut children) => {
                     children.sort();
                     stack.extend(children.into_iter().rev());

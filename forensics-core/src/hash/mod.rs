@@ -39,6 +39,7 @@ mod engine;
 mod lane;
 mod pipeline;
 pub mod sets;
+pub mod verify;
 
 pub use algorithm::{Algorithm, AlgorithmSet, Digests, UnknownAlgorithm, from_hex, to_hex};
 pub use engine::{
