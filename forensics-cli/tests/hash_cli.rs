@@ -1,4 +1,5 @@
 //! `forensics hash`, `verify`, `hashset` and `audit` run as a user would.
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on purpose
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

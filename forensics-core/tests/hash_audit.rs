@@ -1,5 +1,6 @@
 //! Audit against a hashdeep list: matched, moved, partially matched, new and
 //! missing, like `hashdeep -a -k`.
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on purpose
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -58,7 +59,7 @@ fn an_audit_reports_matched_moved_partial_new_and_missing_files() {
     let mut sink = Collect::default();
     let summary = audit::audit_tree(
         &list_path,
-        &[tree.clone()],
+        std::slice::from_ref(&tree),
         2,
         &mut sink,
         &AtomicBool::new(false),

@@ -3,6 +3,7 @@
 //! `md5sum`, `sha1sum`, `sha256sum` and `b3sum` binaries, on awkward sizes,
 //! through every read path (memory map, positional reads, byte runs) and
 //! thread count.
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on purpose
 
 use std::path::Path;
 use std::process::Command;

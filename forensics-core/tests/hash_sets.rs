@@ -1,6 +1,7 @@
 //! Hash sets: every source format imports, round-trips through `.fhs` and
 //! matches; malformed input is an error naming the line or record; damaged
 //! `.fhs` files are refused.
+#![allow(clippy::unwrap_used)] // helpers outside #[test] fns panic on purpose
 
 use std::path::{Path, PathBuf};
 
