@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicBool;
 use serde::Serialize;
 
 use super::sets::{self, ListEntry};
-use super::{Algorithm, AlgorithmSet, Digests, HashOptions, NoSink, hash_source};
+use super::{Algorithm, AlgorithmSet, BLOCK_LEN_BYTES, Digests, HashOptions, NoSink, hash_source};
 use crate::evidence::RawImage;
 
 /// What the audit says about one file or list entry.
@@ -148,6 +148,13 @@ pub fn audit_tree(
                     continue;
                 }
             };
+            // Threads only pay off beyond a block; most files are small.
+            let size = crate::evidence::EvidenceSource::len(&image);
+            let options = if size <= BLOCK_LEN_BYTES as u64 {
+                HashOptions { threads: 1, ..options }
+            } else {
+                options
+            };
             let digests = match hash_source(&image, &options, &mut NoSink, cancel) {
                 Ok(digests) => digests,
                 Err(super::Error::Cancelled) => return Err(AuditError::Cancelled),
@@ -157,7 +164,6 @@ pub fn audit_tree(
                     continue;
                 }
             };
-            let size = crate::evidence::EvidenceSource::len(&image);
             let record = index.classify(root, path, digests, size);
             count(&mut summary, record.status);
             sink.record(&record);
