@@ -1,0 +1,1 @@
+//! Tests of the E01 reader and writer.
