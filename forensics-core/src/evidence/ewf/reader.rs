@@ -6,7 +6,7 @@
 //! its bytes. A chunk that cannot be located or decoded reads as zeros and is
 //! recorded as a damaged range; reads never fail because of one bad chunk.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -63,6 +63,44 @@ pub struct ChunkGroup {
     pub base_offset: u64,
 }
 
+/// Most damaged chunks recorded one by one; beyond this only a count is kept,
+/// so a crafted image with billions of missing chunks cannot exhaust memory.
+pub const MAX_DAMAGED_RECORDS: usize = 1 << 16;
+
+/// Damaged chunks found by reads so far.
+#[derive(Debug, Default)]
+pub struct DamageLog {
+    by_chunk: BTreeMap<u64, Problem>,
+    unrecorded: BTreeSet<u64>,
+}
+
+impl DamageLog {
+    fn record(&mut self, chunk: u64, problem: Problem) {
+        if self.by_chunk.len() < MAX_DAMAGED_RECORDS {
+            self.by_chunk.insert(chunk, problem);
+        } else if !self.by_chunk.contains_key(&chunk) && self.unrecorded.len() < MAX_DAMAGED_RECORDS
+        {
+            self.unrecorded.insert(chunk);
+        }
+    }
+
+    fn problems(&self) -> Vec<Problem> {
+        let mut out: Vec<Problem> = self.by_chunk.values().cloned().collect();
+        if !self.unrecorded.is_empty() {
+            out.push(Problem::general(format!(
+                "{}{} more damaged chunks were read but not listed (limit {MAX_DAMAGED_RECORDS})",
+                if self.unrecorded.len() >= MAX_DAMAGED_RECORDS {
+                    "at least "
+                } else {
+                    ""
+                },
+                self.unrecorded.len()
+            )));
+        }
+        out
+    }
+}
+
 /// An opened E01 image: the media as an [`EvidenceSource`].
 pub struct EwfImage {
     pub(super) segments: Vec<Segment>,
@@ -70,7 +108,7 @@ pub struct EwfImage {
     pub(super) chunk_size: u32,
     pub(super) media_size: u64,
     pub(super) cache: ChunkCache,
-    pub(super) damaged: Mutex<BTreeMap<u64, Problem>>,
+    pub(super) damaged: Mutex<DamageLog>,
 }
 
 /// Where a chunk's stored bytes are.
@@ -168,7 +206,7 @@ impl EwfImage {
             self.damaged
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(chunk, problem);
+                .record(chunk, problem);
         }
     }
 
@@ -314,8 +352,6 @@ impl EvidenceSource for EwfImage {
         self.damaged
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .values()
-            .cloned()
-            .collect()
+            .problems()
     }
 }

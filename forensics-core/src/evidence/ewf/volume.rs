@@ -127,7 +127,7 @@ impl Volume {
     }
 
     /// The EnCase layout of this volume (1052 bytes, checksum included).
-    pub fn to_bytes(&self) -> Vec<u8> {
+    pub fn to_bytes(self) -> Vec<u8> {
         let mut out = vec![0u8; VOLUME_DATA_SIZE];
         out[0] = self.media_type;
         out[4..8].copy_from_slice(&self.chunk_count.to_le_bytes());

@@ -180,9 +180,7 @@ fn with_sectors_per_chunk(bytes: &[u8], sectors_per_chunk: u32) -> Vec<u8> {
 fn chunk_sizes_of_zero_and_four_gib_are_refused() {
     let bytes = image_bytes(&media(20 * 512, 36), EwfCompression::Fast);
     for (sectors_per_chunk, shown) in [(0, "= 0 bytes"), (8 << 20, "4294967296")] {
-        let error = open(with_sectors_per_chunk(&bytes, sectors_per_chunk))
-            .err()
-            .expect("refused");
+        let error = open(with_sectors_per_chunk(&bytes, sectors_per_chunk)).expect_err("refused");
         let text = error.to_string();
         assert!(
             text.contains("chunk size") && text.contains(shown),
