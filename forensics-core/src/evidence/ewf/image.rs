@@ -180,7 +180,12 @@ fn choose_table<'s>(
     backup: Option<&'s Section>,
     problems: &mut Vec<Problem>,
 ) -> Option<(Table, &'s Section)> {
-    let parse = |s: &'s Section| Table::parse(section_data(segment, s)).ok().map(|t| (t, s));
+    let has_footer = segment.layout.sections.iter().any(|s| s.kind == "sectors");
+    let parse = |s: &'s Section| {
+        Table::parse(section_data(segment, s), has_footer)
+            .ok()
+            .map(|t| (t, s))
+    };
     let primary = parse(table);
     let secondary = backup.and_then(parse);
     let name = segment.path.display();
@@ -268,7 +273,7 @@ pub fn open_segments(
         metadata: metadata(&gathered, &volume),
         stored_hashes: gathered.hashes.clone(),
         chunk_size: Some(chunk_size),
-        compression: Some(compression_name(&volume).to_owned()),
+        compression: Some(compression_name(compression_level(&gathered, &volume)).to_owned()),
         memory_ranges: Vec::new(),
         problems,
     };
@@ -298,7 +303,7 @@ fn metadata(g: &Gathered, volume: &Volume) -> Vec<(String, String)> {
             ("compression_method", "deflate".to_owned()),
             (
                 "compression_level",
-                volume.compression_level_name().to_owned(),
+                compression_level_name(volume.compression_level).to_owned(),
             ),
         ]
         .map(|(k, v)| (k.to_owned(), v)),
@@ -306,9 +311,40 @@ fn metadata(g: &Gathered, volume: &Volume) -> Vec<(String, String)> {
     out
 }
 
+/// The compression level: from the volume section, or (EnCase 2-4, SMART,
+/// FTK, whose volume does not say) from the header's `r` value. (The
+/// `compression_level` metadata shows the volume's value, as `ewfinfo` does.)
+fn compression_level(g: &Gathered, volume: &Volume) -> u8 {
+    if volume.compression_level != 0 {
+        return volume.compression_level;
+    }
+    let header_value = g
+        .header
+        .iter()
+        .chain(g.header2.iter())
+        .flatten()
+        .find(|(id, _)| id == "r")
+        .map(|(_, value)| value.trim());
+    match header_value {
+        Some("f") => 1,
+        Some("b") => 2,
+        _ => 0,
+    }
+}
+
+/// The compression level as `ewfinfo` names it.
+fn compression_level_name(level: u8) -> &'static str {
+    match level {
+        0 => "no compression",
+        1 => "good (fast) compression",
+        2 => "best compression",
+        _ => "unknown compression",
+    }
+}
+
 /// `deflate:best`, `deflate:fast` or `none`, as `ewfacquire -c` spells them.
-fn compression_name(volume: &Volume) -> &'static str {
-    match volume.compression_level {
+fn compression_name(level: u8) -> &'static str {
+    match level {
         1 => "deflate:fast",
         2 => "deflate:best",
         _ => "none",

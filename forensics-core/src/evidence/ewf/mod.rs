@@ -30,6 +30,7 @@ mod table;
 mod trailer;
 mod volume;
 pub mod writer;
+mod writer_options;
 mod writer_segment;
 
 #[cfg(test)]
@@ -87,7 +88,7 @@ pub fn open_image(path: &Path, options: EwfReadOptions) -> Result<(EwfImage, Evi
                 Err(Error::Segment {
                     path: path.with_extension(format!("E{number:02}")),
                     what: format!(
-                        "the previous segment announces segment {number}, but the first segment is not named .E01, so its siblings cannot be found"
+                        "the previous segment announces segment {number}, but the first segment is not named .E01 or .s01, so its siblings cannot be found"
                     ),
                 })
             } else {

@@ -116,16 +116,6 @@ impl Volume {
         self.media_flags & 0x02 != 0
     }
 
-    /// The compression level as `ewfinfo` names it.
-    pub fn compression_level_name(&self) -> &'static str {
-        match self.compression_level {
-            0 => "no compression",
-            1 => "good (fast) compression",
-            2 => "best compression",
-            _ => "unknown compression",
-        }
-    }
-
     /// The EnCase layout of this volume (1052 bytes, checksum included).
     pub fn to_bytes(self) -> Vec<u8> {
         let mut out = vec![0u8; VOLUME_DATA_SIZE];

@@ -126,3 +126,60 @@ fn our_images_pass_ewfverify_and_show_their_metadata_in_ewfinfo() {
         Some("CASE-7")
     );
 }
+
+#[test]
+fn every_ewfacquire_v1_format_reads_back_without_problems() {
+    if !tool_available("ewfacquire") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = media(3 << 20, 78);
+    let raw = dir.path().join("source.raw");
+    std::fs::write(&raw, &data).expect("write raw");
+    let formats = [
+        "ewf", "smart", "ftk", "encase2", "encase3", "encase4", "encase5", "encase6", "encase7",
+        "linen5", "linen6", "linen7", "ewfx",
+    ];
+    for format in formats {
+        let target = dir.path().join(format);
+        let output = Command::new("ewfacquire")
+            .args(["-u", "-q", "-c", "fast", "-S", "1MiB", "-f", format])
+            .args(["-C", "c", "-D", "d", "-E", "e", "-e", "x", "-N", "n"])
+            .arg("-t")
+            .arg(&target)
+            .arg(&raw)
+            .output()
+            .expect("run ewfacquire");
+        assert!(
+            output.status.success(),
+            "ewfacquire -f {format}: {output:?}"
+        );
+        // SMART writes .s01, "ewf" and "ewfx" write lowercase .e01.
+        let first = ["E01", "e01", "s01"]
+            .iter()
+            .map(|ext| target.with_extension(ext))
+            .find(|p| p.is_file())
+            .expect("a first segment");
+        let evidence = ewf::open(&first).unwrap_or_else(|e| panic!("{format}: {e}"));
+        assert!(
+            evidence.info.segment_files.len() >= 2,
+            "{format}: one segment"
+        );
+        assert_eq!(evidence.info.problems, vec![], "{format}");
+        assert_eq!(
+            evidence.info.metadata_value("case_number"),
+            Some("c"),
+            "{format}"
+        );
+        assert_eq!(
+            evidence.info.stored_hashes.md5.as_deref(),
+            Some(md5_hex(&data).as_str()),
+            "{format}"
+        );
+        assert!(
+            read_all(&evidence, 1 << 20) == data,
+            "{format}: media differs"
+        );
+        assert!(evidence.source.damaged_ranges().is_empty(), "{format}");
+    }
+}
