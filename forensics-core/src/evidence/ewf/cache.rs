@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Default byte budget of the chunk cache: 64 MiB.
 pub const DEFAULT_CACHE_BYTES: usize = 64 << 20;
-/// Number of independently locked shards.
-const SHARDS: usize = 16;
+/// Most independently locked shards.
+const MAX_SHARDS: usize = 16;
 
 #[derive(Default)]
 struct Shard {
@@ -27,16 +27,21 @@ pub struct ChunkCache {
 }
 
 impl ChunkCache {
-    /// A cache holding up to `capacity_bytes` of chunk data (0 disables it).
-    pub fn new(capacity_bytes: usize) -> Self {
+    /// A cache holding up to `capacity_bytes` of chunks of up to
+    /// `chunk_size` bytes (0 disables it). Fewer shards are used for large
+    /// chunks so that each shard holds at least one.
+    pub fn new(capacity_bytes: usize, chunk_size: usize) -> Self {
+        let shard_count = (capacity_bytes / chunk_size.max(1)).clamp(1, MAX_SHARDS);
         Self {
-            shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
-            shard_capacity_bytes: capacity_bytes / SHARDS,
+            shards: (0..shard_count)
+                .map(|_| Mutex::new(Shard::default()))
+                .collect(),
+            shard_capacity_bytes: capacity_bytes / shard_count,
         }
     }
 
     fn shard(&self, chunk: u64) -> MutexGuard<'_, Shard> {
-        let index = (chunk % SHARDS as u64) as usize;
+        let index = (chunk % self.shards.len() as u64) as usize;
         // A panic while holding the lock cannot leave the map inconsistent in
         // a way that matters for a cache, so a poisoned lock is reused.
         self.shards[index]
@@ -78,16 +83,21 @@ mod tests {
 
     #[test]
     fn stays_within_its_byte_budget() {
-        let cache = ChunkCache::new(SHARDS * 100);
+        let cache = ChunkCache::new(MAX_SHARDS * 100, 40);
+        let shards = MAX_SHARDS as u64;
         for chunk in 0..100u64 {
-            cache.insert(chunk * SHARDS as u64, Arc::from(vec![1u8; 40]));
+            cache.insert(chunk * shards, Arc::from(vec![1u8; 40]));
         }
         let held = (0..100u64)
-            .filter(|c| cache.get(c * SHARDS as u64).is_some())
+            .filter(|c| cache.get(c * shards).is_some())
             .count();
         assert_eq!(held, 2);
-        assert!(cache.get(99 * SHARDS as u64).is_some());
-        let disabled = ChunkCache::new(0);
+        assert!(cache.get(99 * shards).is_some());
+        // Chunks larger than a sixteenth of the budget are still cached.
+        let big = ChunkCache::new(1000, 600);
+        big.insert(5, Arc::from(vec![1u8; 600]));
+        assert!(big.get(5).is_some());
+        let disabled = ChunkCache::new(0, 40);
         disabled.insert(1, Arc::from(vec![1u8; 1]));
         assert!(disabled.get(1).is_none());
     }

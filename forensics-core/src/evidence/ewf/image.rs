@@ -282,7 +282,7 @@ pub fn open_segments(
         groups,
         chunk_size,
         media_size,
-        cache: ChunkCache::new(cache_bytes),
+        cache: ChunkCache::new(cache_bytes, chunk_size as usize),
         damaged: Default::default(),
     };
     Ok((image, info))
