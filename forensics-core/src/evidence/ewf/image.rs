@@ -76,6 +76,7 @@ struct Gathered {
     header: Option<Vec<(String, String)>>,
     hashes: StoredHashes,
     hash_section_found: bool,
+    digest_md5: Option<String>,
     error_ranges: Vec<(u64, u64)>,
 }
 
@@ -122,7 +123,8 @@ fn gather(segments: &[Segment], problems: &mut Vec<Problem>) -> Gathered {
                 },
                 "digest" => match parse_digest(data) {
                     Ok((md5, sha1)) => {
-                        g.hashes.md5.get_or_insert(md5);
+                        g.hashes.md5.get_or_insert_with(|| md5.clone());
+                        g.digest_md5 = Some(md5);
                         g.hashes.sha1 = Some(sha1);
                     }
                     Err(what) => problems.push(at(what)),
@@ -134,6 +136,13 @@ fn gather(segments: &[Segment], problems: &mut Vec<Problem>) -> Gathered {
                 _ => {}
             }
         }
+    }
+    if let (Some(hash_md5), Some(digest_md5)) = (&g.hashes.md5, &g.digest_md5)
+        && hash_md5 != digest_md5
+    {
+        problems.push(Problem::general(format!(
+            "the hash section stores MD5 {hash_md5} but the digest section stores {digest_md5}"
+        )));
     }
     g
 }

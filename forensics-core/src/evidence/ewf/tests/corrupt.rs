@@ -297,3 +297,22 @@ fn random_byte_flips_never_panic() {
         }
     }
 }
+
+#[test]
+fn disagreeing_hash_and_digest_sections_are_a_problem() {
+    let data = media(20 * 512, 42);
+    let mut bytes = image_bytes(&data, EwfCompression::Fast);
+    let hash = section(&bytes, "hash");
+    let start = hash.data_start as usize;
+    bytes[start] ^= 0xff;
+    let sum = adler32(&bytes[start..start + 32]);
+    bytes[start + 32..start + 36].copy_from_slice(&sum.to_le_bytes());
+    let evidence = open(bytes).expect("open");
+    let problems = &evidence.info.problems;
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("digest section stores")),
+        "{problems:?}"
+    );
+}
