@@ -84,7 +84,7 @@ impl Default for EwfWriteOptions {
     }
 }
 
-/// What [`EwfWriter::finish`] wrote.
+/// What [`EwfWriter::finish`](super::EwfWriter::finish) wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EwfWriteSummary {
     /// MD5 of the media as stored (lowercase hex).
