@@ -25,7 +25,6 @@ const KEYS: &[(&str, &str)] = &[
     ("t", "notes"),
     ("m", "acquiry_date"),
     ("u", "system_date"),
-    ("as", "acquiry_software"),
     ("av", "acquiry_software_version"),
     ("ov", "acquiry_operating_system"),
     ("p", "password"),

@@ -183,3 +183,28 @@ fn every_ewfacquire_v1_format_reads_back_without_problems() {
         assert!(evidence.source.damaged_ranges().is_empty(), "{format}");
     }
 }
+
+#[test]
+fn ewfverify_accepts_several_tables_per_segment() {
+    if !tool_available("ewfverify") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chunk_count = crate::evidence::ewf::table::MAX_ENTRIES_PER_TABLE as usize + 700;
+    let data = media(chunk_count * 512, 14);
+    let mut options = small_options(EwfCompression::Fast);
+    options.sectors_per_chunk = 1;
+    options.segment_size_bytes = 4 << 20;
+    let path = write_image(dir.path(), "tables", &data, options);
+    let verify = Command::new("ewfverify")
+        .arg("-q")
+        .arg(&path)
+        .output()
+        .expect("run ewfverify");
+    let text = String::from_utf8_lossy(&verify.stdout);
+    assert!(
+        verify.status.success() && text.contains("SUCCESS"),
+        "{text}"
+    );
+    assert!(text.contains(&md5_hex(&data)), "{text}");
+}

@@ -203,3 +203,22 @@ fn evidence_open_detects_e01_by_content() {
     assert_eq!(evidence.info.format, crate::evidence::Format::Ewf);
     assert_eq!(read_all(&evidence, 4096), data);
 }
+
+#[test]
+fn more_chunks_than_one_table_holds_use_several_tables() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chunk_count = crate::evidence::ewf::table::MAX_ENTRIES_PER_TABLE as usize + 1000;
+    let data = media(chunk_count * 512, 8);
+    let mut options = small_options(EwfCompression::None);
+    options.sectors_per_chunk = 1;
+    options.segment_size_bytes = 1 << 30;
+    let path = write_image(dir.path(), "tables", &data, options);
+    let bytes = std::fs::read(&path).expect("read image");
+    let layout = crate::evidence::ewf::sections::walk_segment(&bytes, "tables.E01");
+    let tables = layout.sections.iter().filter(|s| s.kind == "table").count();
+    assert_eq!(tables, 2);
+    let evidence = ewf::open(&path).expect("open");
+    assert_eq!(evidence.info.problems, vec![]);
+    assert_eq!(read_all(&evidence, 1 << 20), data);
+    assert_odd_reads(evidence.source.as_ref(), &data);
+}
