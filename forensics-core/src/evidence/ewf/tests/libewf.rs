@@ -35,6 +35,11 @@ fn ewfacquire_images_read_back_exactly() {
         "segments {:?}",
         info.segment_files
     );
+    let (compressed, plain) = chunk_kinds(&info.segment_files);
+    assert!(
+        compressed > 10 && plain > 10,
+        "{compressed} compressed, {plain} plain"
+    );
     assert_eq!(info.problems, vec![]);
     assert_eq!(info.media_size, data.len() as u64);
     assert_eq!(

@@ -148,3 +148,30 @@ pub(super) fn tool_available(tool: &str) -> bool {
     }
     ok
 }
+
+/// How many chunks of the image are stored compressed and plain, counted
+/// from the `table` sections of every segment.
+pub(super) fn chunk_kinds(segment_files: &[PathBuf]) -> (usize, usize) {
+    use super::sections::{le_u32, walk_segment};
+    use super::table::{COMPRESSED_FLAG, Table};
+    let (mut compressed, mut plain) = (0, 0);
+    for path in segment_files {
+        let bytes = std::fs::read(path).expect("read segment");
+        for section in walk_segment(&bytes, "t").sections {
+            if section.kind != "table" {
+                continue;
+            }
+            let data = &bytes[section.data_start as usize..section.data_end as usize];
+            let table = Table::parse(data, true).expect("table");
+            for index in 0..table.entry_count as usize {
+                let entry = le_u32(data, table.entries_start + index * 4).expect("entry");
+                if entry & COMPRESSED_FLAG != 0 {
+                    compressed += 1;
+                } else {
+                    plain += 1;
+                }
+            }
+        }
+    }
+    (compressed, plain)
+}

@@ -23,6 +23,11 @@ fn writer_round_trip_multi_segment_best() {
         "segments: {:?}",
         info.segment_files
     );
+    let (compressed, plain) = chunk_kinds(&info.segment_files);
+    assert!(
+        compressed > 5 && plain > 5,
+        "{compressed} compressed, {plain} plain"
+    );
     assert_eq!(info.media_size, data.len() as u64);
     assert_eq!(info.chunk_size, Some(4096));
     assert_eq!(info.sector_size, 512);
