@@ -18,6 +18,34 @@
 //! through a byte-bounded cache shared by all threads.
 //!
 //! [`writer::EwfWriter`] writes EnCase 6 layout images.
+//!
+//! # Example
+//! ```
+//! use forensics_core::evidence::{EvidenceSource, read_exact_at};
+//! use forensics_core::evidence::ewf::{self, EwfCompression, EwfWriteOptions, EwfWriter};
+//!
+//! let dir = tempfile::tempdir()?;
+//! let first_segment = dir.path().join("disk.E01");
+//! let options = EwfWriteOptions {
+//!     case_number: "2026-001".into(),
+//!     examiner_name: "A. Examiner".into(),
+//!     acquiry_unix_secs: 1_780_000_000,
+//!     compression: EwfCompression::Best,
+//!     ..EwfWriteOptions::default()
+//! };
+//! let mut writer = EwfWriter::create(&first_segment, options)?;
+//! writer.write_all(&[0x55; 4096])?;
+//! let summary = writer.finish()?;
+//!
+//! let evidence = ewf::open(&first_segment)?;
+//! assert_eq!(evidence.info.stored_hashes.md5.as_deref(), Some(summary.md5.as_str()));
+//! assert_eq!(evidence.info.metadata_value("case_number"), Some("2026-001"));
+//! let mut sector = [0u8; 512];
+//! read_exact_at(evidence.source.as_ref(), 512, &mut sector)?;
+//! assert_eq!(sector, [0x55; 512]);
+//! assert!(evidence.info.problems.is_empty() && evidence.source.damaged_ranges().is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod cache;
 mod date;

@@ -19,7 +19,7 @@ pub const DESCRIPTOR_SIZE: u64 = 76;
 const DESCRIPTOR_CHECKSUMMED: usize = 72;
 /// Safety cap on sections per segment (a real segment has a handful per
 /// 16,375 chunks; offsets must grow, so this only bounds crafted files).
-pub const MAX_SECTIONS_PER_SEGMENT: usize = 1 << 20;
+pub const MAX_SECTIONS_PER_SEGMENT: usize = 1 << 16;
 
 /// Reads a little-endian `u32` at `at`, `None` when out of bounds.
 pub fn le_u32(bytes: &[u8], at: usize) -> Option<u32> {

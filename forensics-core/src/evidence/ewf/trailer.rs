@@ -13,7 +13,7 @@ pub const HASH_DATA_SIZE: usize = 36;
 /// Data size of the digest section.
 pub const DIGEST_DATA_SIZE: usize = 80;
 /// Cap on error2 entries read (each names a range of unreadable sectors).
-pub const MAX_ERROR2_ENTRIES: usize = 1 << 20;
+pub const MAX_ERROR2_ENTRIES: usize = 1 << 16;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
