@@ -16,6 +16,9 @@ pub enum Error {
     /// A hash set could not be read, built or matched.
     #[error(transparent)]
     HashSet(#[from] crate::hash::sets::Error),
+    /// The case database failed or refused a change.
+    #[error(transparent)]
+    Case(#[from] crate::case::Error),
 }
 
 /// `Result` with the crate-wide [`Error`] as default error type.

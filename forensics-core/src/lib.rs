@@ -27,6 +27,7 @@
 //! ```
 #![deny(unsafe_code)]
 
+pub mod case;
 pub mod error;
 pub mod evidence;
 pub mod fs;

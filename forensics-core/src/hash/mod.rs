@@ -46,6 +46,7 @@ pub use engine::{
     BLOCK_LEN_BYTES, ByteRun, HashOptions, HashSink, NoSink, Piece, hash_range, hash_runs,
     hash_source,
 };
+pub(crate) use lane::MultiHasher;
 
 /// Errors of the hashing engine.
 #[derive(Debug, thiserror::Error)]

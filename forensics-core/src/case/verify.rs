@@ -1,0 +1,426 @@
+//! `verify_case`: re-walk the custody chain (hashes, links, sequence,
+//! signatures), check the stored file rows against their batch entries,
+//! re-hash every evidence item against its intake digests, and name the
+//! first entry, rows or evidence that fail.
+//!
+//! Signature policy: once an examiner has registered a key, every later entry
+//! of that examiner must be signed by it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use rusqlite::{Connection, OpenFlags, params};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::custody::{self, CustodyEntry, GENESIS_HASH};
+use super::ingest::rows_digest;
+use super::keys::{key_id_of, verify_signature};
+use super::{Error, Result, canonical_json};
+use crate::evidence;
+use crate::hash::{self, Algorithm, HashOptions, HashSink, NoSink, from_hex};
+
+/// What a failure is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "subject", rename_all = "snake_case")]
+pub enum Subject {
+    /// A custody entry.
+    Entry {
+        /// Its sequence number.
+        seq: u64,
+    },
+    /// The chain head compared with the one expected.
+    Head,
+    /// File rows of one ingest batch.
+    Rows {
+        /// The custody entry that recorded the batch (0: rows of no batch).
+        seq: u64,
+    },
+    /// An evidence item.
+    Evidence {
+        /// Its object id.
+        object_id: i64,
+        /// Its path.
+        path: String,
+    },
+    /// The examiners table.
+    Examiners,
+}
+
+/// One thing that does not hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// What failed.
+    #[serde(flatten)]
+    pub subject: Subject,
+    /// Why, as a sentence.
+    pub message: String,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.subject {
+            Subject::Entry { seq } => write!(f, "custody entry {seq}: {}", self.message),
+            Subject::Head => write!(f, "chain head: {}", self.message),
+            Subject::Rows { seq } => write!(f, "file rows of entry {seq}: {}", self.message),
+            Subject::Evidence { object_id, path } => {
+                write!(f, "evidence {object_id} ({path}): {}", self.message)
+            }
+            Subject::Examiners => write!(f, "examiners: {}", self.message),
+        }
+    }
+}
+
+/// The outcome of [`verify_case`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// Custody entries read.
+    pub entries: u64,
+    /// Of those, entries with a valid signature.
+    pub signed_entries: u64,
+    /// The hash of the last entry.
+    pub head: Option<String>,
+    /// Evidence items re-hashed.
+    pub evidence_checked: u64,
+    /// What does not hold, the first failure first (chain before rows
+    /// before evidence).
+    pub failures: Vec<Failure>,
+}
+
+impl VerifyReport {
+    /// Whether everything holds.
+    pub fn holds(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Verifies the case at `path`; with `expect_head`, also that the chain ends
+/// in that hash (recorded elsewhere, e.g. in a report or a log export).
+pub fn verify_case(path: &Path, expect_head: Option<&str>) -> Result<VerifyReport> {
+    verify_case_with(path, expect_head, 0, &mut NoSink, &AtomicBool::new(false))
+}
+
+/// [`verify_case`] with hashing threads, progress and cancel.
+pub fn verify_case_with(
+    path: &Path,
+    expect_head: Option<&str>,
+    threads: usize,
+    sink: &mut dyn HashSink,
+    cancel: &AtomicBool,
+) -> Result<VerifyReport> {
+    if !path.is_file() {
+        return Err(Error::NotFound(format!("case {}", path.display())));
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(Error::sqlite(path))?;
+    let entries = custody::read_all(&conn).map_err(|e| Error::NotACase {
+        path: path.to_path_buf(),
+        what: e.to_string(),
+    })?;
+    let mut failures = Vec::new();
+    let mut chain = ChainState::default();
+    for entry in &entries {
+        if let Err(message) = chain.check(entry) {
+            failures.push(Failure {
+                subject: Subject::Entry { seq: entry.seq },
+                message,
+            });
+            break;
+        }
+    }
+    let head = entries.last().map(|e| e.entry_hash.clone());
+    if let Some(expected) = expect_head {
+        if head.as_deref() != Some(expected.trim()) {
+            failures.push(Failure {
+                subject: Subject::Head,
+                message: format!(
+                    "the chain ends in {}, not in the expected {}",
+                    head.as_deref().unwrap_or("(no entry)"),
+                    expected.trim()
+                ),
+            });
+        }
+    }
+    check_examiners(&conn, &chain, &mut failures).map_err(Error::sqlite(path))?;
+    check_rows(&conn, &entries, &mut failures).map_err(Error::sqlite(path))?;
+    let evidence_checked = check_evidence(&conn, &entries, threads, sink, cancel, &mut failures)
+        .map_err(Error::sqlite(path))?;
+    Ok(VerifyReport {
+        entries: entries.len() as u64,
+        signed_entries: chain.signed,
+        head,
+        evidence_checked,
+        failures,
+    })
+}
+
+/// What the chain walk has seen so far.
+#[derive(Default)]
+struct ChainState {
+    last_seq: u64,
+    last_hash: Option<String>,
+    /// key id → (public key hex, examiner).
+    keys: BTreeMap<String, (String, String)>,
+    /// examiner → (key id, seq of the registration).
+    examiner_keys: BTreeMap<String, (String, u64)>,
+    signed: u64,
+}
+
+impl ChainState {
+    fn check(&mut self, entry: &CustodyEntry) -> Result<(), String> {
+        let expected_seq = self.last_seq + 1;
+        if entry.seq != expected_seq {
+            return Err(format!(
+                "sequence jumps from {} to {}: entries were deleted or inserted",
+                self.last_seq, entry.seq
+            ));
+        }
+        let expected_prev = self.last_hash.as_deref().unwrap_or(GENESIS_HASH);
+        if entry.prev_hash != expected_prev {
+            return Err(format!(
+                "prev_hash does not match the hash of entry {}: entries were reordered, \
+                 inserted, deleted or re-hashed",
+                self.last_seq
+            ));
+        }
+        let recomputed = custody::entry_hash(
+            entry.seq,
+            &entry.at_utc,
+            &entry.examiner,
+            &entry.action,
+            &entry.details_json,
+            &entry.prev_hash,
+        );
+        if recomputed != entry.entry_hash {
+            return Err("its hash does not match its contents: the entry was edited".into());
+        }
+        let details: Value = serde_json::from_str(&entry.details_json)
+            .map_err(|e| format!("details are not JSON: {e}"))?;
+        if canonical_json(&details) != entry.details_json {
+            return Err("details are not in canonical form".into());
+        }
+        if entry.action == "register_key" {
+            self.register(entry, &details)?;
+        }
+        self.check_signature(entry)?;
+        self.last_seq = entry.seq;
+        self.last_hash = Some(entry.entry_hash.clone());
+        Ok(())
+    }
+
+    fn register(&mut self, entry: &CustodyEntry, details: &Value) -> Result<(), String> {
+        let field = |name: &str| details.get(name).and_then(Value::as_str).unwrap_or("");
+        let (key_id, public_key) = (field("key_id"), field("public_key"));
+        let bytes = from_hex(public_key).unwrap_or_default();
+        if bytes.len() != 32 || key_id_of(&bytes) != key_id {
+            return Err("registers a malformed key".into());
+        }
+        self.keys.insert(
+            key_id.to_string(),
+            (public_key.to_string(), entry.examiner.clone()),
+        );
+        self.examiner_keys
+            .insert(entry.examiner.clone(), (key_id.to_string(), entry.seq));
+        Ok(())
+    }
+
+    fn check_signature(&mut self, entry: &CustodyEntry) -> Result<(), String> {
+        match (&entry.signature, &entry.key_id) {
+            (Some(signature), Some(key_id)) => {
+                let (public_key, owner) = self
+                    .keys
+                    .get(key_id)
+                    .ok_or_else(|| format!("signed with key {key_id}, which is not registered"))?;
+                if *owner != entry.examiner {
+                    return Err(format!("signed with {owner}'s key by {}", entry.examiner));
+                }
+                let raw = from_hex(&entry.entry_hash).unwrap_or_default();
+                if !verify_signature(public_key, &raw, signature) {
+                    return Err(format!(
+                        "the signature does not verify with key {key_id}: re-signed or re-hashed \
+                         without the examiner's key"
+                    ));
+                }
+                self.signed += 1;
+                Ok(())
+            }
+            (None, None) => match self.examiner_keys.get(&entry.examiner) {
+                Some((key_id, seq)) => Err(format!(
+                    "unsigned, but {} registered key {key_id} at entry {seq}",
+                    entry.examiner
+                )),
+                None => Ok(()),
+            },
+            _ => Err("has a signature without a key id, or a key id without a signature".into()),
+        }
+    }
+}
+
+/// The examiners table must hold exactly the keys registered in the chain.
+fn check_examiners(
+    conn: &Connection,
+    chain: &ChainState,
+    failures: &mut Vec<Failure>,
+) -> rusqlite::Result<()> {
+    let mut statement = conn.prepare("SELECT key_id, public_key FROM examiners ORDER BY key_id")?;
+    let table: BTreeMap<String, String> = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let chained: BTreeMap<String, String> = chain
+        .keys
+        .iter()
+        .map(|(id, (key, _))| (id.clone(), key.clone()))
+        .collect();
+    if table != chained {
+        failures.push(Failure {
+            subject: Subject::Examiners,
+            message: "the examiners table differs from the keys registered in the chain".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Each `ingest_batch` entry's file rows must still digest to what it
+/// recorded, and no file row may lie outside every batch.
+fn check_rows(
+    conn: &Connection,
+    entries: &[CustodyEntry],
+    failures: &mut Vec<Failure>,
+) -> rusqlite::Result<()> {
+    let mut covered = 0u64;
+    for entry in entries.iter().filter(|e| e.action == "ingest_batch") {
+        let details: Value = serde_json::from_str(&entry.details_json).unwrap_or(Value::Null);
+        let number = |name: &str| details.get(name).and_then(Value::as_u64).unwrap_or(0);
+        let fs_id = details
+            .get("file_system_id")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        let recorded = details
+            .get("rows_blake3")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let (count, digest) = rows_digest(
+            conn,
+            fs_id,
+            number("first_walk_index"),
+            number("last_walk_index"),
+        )?;
+        covered += number("files");
+        if count != number("files") || digest != recorded {
+            failures.push(Failure {
+                subject: Subject::Rows { seq: entry.seq },
+                message: format!(
+                    "file rows {}..={} of file system {fs_id} were changed, deleted or added \
+                     after the batch was recorded",
+                    number("first_walk_index"),
+                    number("last_walk_index")
+                ),
+            });
+            return Ok(());
+        }
+    }
+    let total: i64 = conn.query_row("SELECT count(*) FROM files", [], |row| row.get(0))?;
+    if total as u64 != covered {
+        failures.push(Failure {
+            subject: Subject::Rows { seq: 0 },
+            message: format!(
+                "the case holds {total} file rows but the custody log records {covered}"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Re-hashes each evidence item registered in the chain and compares the
+/// digests with the intake entry and the evidence table.
+fn check_evidence(
+    conn: &Connection,
+    entries: &[CustodyEntry],
+    threads: usize,
+    sink: &mut dyn HashSink,
+    cancel: &AtomicBool,
+    failures: &mut Vec<Failure>,
+) -> rusqlite::Result<u64> {
+    let mut checked = 0u64;
+    let mut registered = Vec::new();
+    for entry in entries.iter().filter(|e| e.action == "add_evidence") {
+        let details: Value = serde_json::from_str(&entry.details_json).unwrap_or(Value::Null);
+        let object_id = details
+            .get("evidence_id")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        let path = details
+            .get("path")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        registered.push(object_id);
+        let fail = |message: String| Failure {
+            subject: Subject::Evidence {
+                object_id,
+                path: path.clone(),
+            },
+            message,
+        };
+        let intake: Vec<(Algorithm, String)> = Algorithm::ALL
+            .into_iter()
+            .map(|a| {
+                let hex = details.get(a.name()).and_then(Value::as_str).unwrap_or("");
+                (a, hex.to_string())
+            })
+            .collect();
+        let table: Option<Vec<String>> = conn
+            .query_row(
+                "SELECT md5, sha1, sha256, blake3 FROM evidence WHERE object_id = ?1 AND path = ?2",
+                params![object_id, path],
+                |row| Ok(vec![row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?]),
+            )
+            .ok();
+        let intake_hex: Vec<String> = intake.iter().map(|(_, h)| h.clone()).collect();
+        if table.as_ref() != Some(&intake_hex) {
+            failures.push(fail(
+                "the evidence table no longer holds the intake digests of the custody log".into(),
+            ));
+        }
+        checked += 1;
+        let opened = match evidence::open(Path::new(&path)) {
+            Ok(opened) => opened,
+            Err(error) => {
+                failures.push(fail(format!("cannot be opened: {error}")));
+                continue;
+            }
+        };
+        let options = HashOptions {
+            threads,
+            ..HashOptions::default()
+        };
+        match hash::hash_source(opened.source.as_ref(), &options, sink, cancel) {
+            Ok(now) => {
+                for (algorithm, expected) in &intake {
+                    let actual = now.hex(*algorithm).unwrap_or_default();
+                    if actual != *expected {
+                        failures.push(fail(format!(
+                            "changed since intake: {algorithm} was {expected}, is now {actual}"
+                        )));
+                        break;
+                    }
+                }
+            }
+            Err(error) => failures.push(fail(format!("cannot be re-hashed: {error}"))),
+        }
+    }
+    let mut statement = conn.prepare("SELECT object_id, path FROM evidence ORDER BY object_id")?;
+    let rows: Vec<(i64, String)> = statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (object_id, path) in rows {
+        if !registered.contains(&object_id) {
+            failures.push(Failure {
+                subject: Subject::Evidence { object_id, path },
+                message: "no custody entry registers this evidence".into(),
+            });
+        }
+    }
+    Ok(checked)
+}
