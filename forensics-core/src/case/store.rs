@@ -84,6 +84,7 @@ impl Case {
         };
         schema::configure(&case.conn).map_err(Error::sqlite(path))?;
         schema::migrate(&mut case.conn, 0).map_err(Error::sqlite(path))?;
+        case.register_key_if_new()?;
         case.write("create_case", |tx, session| {
             let created_utc = session.clock.now().to_rfc3339();
             tx.execute(
@@ -101,7 +102,6 @@ impl Case {
                 }),
             ))
         })?;
-        case.register_key_if_new()?;
         Ok(case)
     }
 

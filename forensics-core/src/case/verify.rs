@@ -130,17 +130,17 @@ pub fn verify_case_with(
         }
     }
     let head = entries.last().map(|e| e.entry_hash.clone());
-    if let Some(expected) = expect_head {
-        if head.as_deref() != Some(expected.trim()) {
-            failures.push(Failure {
-                subject: Subject::Head,
-                message: format!(
-                    "the chain ends in {}, not in the expected {}",
-                    head.as_deref().unwrap_or("(no entry)"),
-                    expected.trim()
-                ),
-            });
-        }
+    if let Some(expected) = expect_head
+        && head.as_deref() != Some(expected.trim())
+    {
+        failures.push(Failure {
+            subject: Subject::Head,
+            message: format!(
+                "the chain ends in {}, not in the expected {}",
+                head.as_deref().unwrap_or("(no entry)"),
+                expected.trim()
+            ),
+        });
     }
     check_examiners(&conn, &chain, &mut failures).map_err(Error::sqlite(path))?;
     check_rows(&conn, &entries, &mut failures).map_err(Error::sqlite(path))?;
