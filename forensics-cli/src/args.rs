@@ -100,6 +100,11 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = TimelineFormat::Bodyfile)]
         format: TimelineFormat,
     },
+    /// The case database: init, add evidence, list, tag, note, log, verify, keys.
+    Case {
+        #[command(subcommand)]
+        action: CaseAction,
+    },
 }
 
 /// Timeline output formats.
@@ -202,4 +207,135 @@ fn parse_bytes(text: &str) -> Result<u64, String> {
         .checked_mul(factor)
         .filter(|&bytes| bytes > 0)
         .ok_or_else(|| format!("{text:?} must be between 1 byte and 2^64-1 bytes"))
+}
+
+/// Who acts on a case: recorded in every custody entry.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ExaminerArgs {
+    /// Examiner name (default: the FORENSICS_EXAMINER environment variable).
+    #[arg(long)]
+    pub examiner: Option<String>,
+    /// Sign custody entries with this private key (from `case keygen`).
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<PathBuf>,
+}
+
+/// `forensics case` actions.
+#[derive(Debug, Subcommand)]
+pub(crate) enum CaseAction {
+    /// Create a new case database.
+    Init {
+        /// The case file to create.
+        case: PathBuf,
+        /// The unit's case number.
+        #[arg(long)]
+        case_number: String,
+        /// A short title.
+        #[arg(long, default_value = "")]
+        title: String,
+        #[command(flatten)]
+        who: ExaminerArgs,
+    },
+    /// Register evidence (digests on intake) and ingest its file systems;
+    /// running it again resumes an interrupted ingest.
+    Add {
+        /// The case file.
+        case: PathBuf,
+        /// Evidence files (first segment for split and E01 images).
+        #[arg(required = true)]
+        evidence: Vec<PathBuf>,
+        /// Match every file against this hash set (.fhs); repeatable.
+        #[arg(long, value_name = "SET")]
+        hash_set: Vec<PathBuf>,
+        /// Hashing threads (0 = one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Files stored per transaction.
+        #[arg(long, default_value_t = 1000)]
+        batch: usize,
+        /// Print JSON Lines instead of text.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        who: ExaminerArgs,
+    },
+    /// List the files in the case.
+    Ls {
+        /// The case file.
+        case: PathBuf,
+        /// Only paths matching this glob (`*`, `?`, `[..]`; case-sensitive).
+        #[arg(long, value_name = "GLOB")]
+        path: Option<String>,
+        /// Only deleted entries.
+        #[arg(long)]
+        deleted: bool,
+        /// Only this kind: file, directory, symlink, stream, other.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only entries of at least this many bytes.
+        #[arg(long)]
+        min_size: Option<u64>,
+        /// Only entries of at most this many bytes.
+        #[arg(long)]
+        max_size: Option<u64>,
+        /// Only entries matched by a hash set of this kind (known, notable).
+        #[arg(long)]
+        hash_set_kind: Option<String>,
+        /// Print JSON Lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tag an object (evidence, volume, file system or file) by its id.
+    Tag {
+        /// The case file.
+        case: PathBuf,
+        /// The object id (`case ls` prints it).
+        object_id: i64,
+        /// The tag.
+        tag: String,
+        #[command(flatten)]
+        who: ExaminerArgs,
+    },
+    /// Add a note to the case, or to an object: `case note CASE [OBJECT_ID] TEXT`.
+    Note {
+        /// The case file.
+        case: PathBuf,
+        /// `[OBJECT_ID] TEXT`.
+        #[arg(required = true, num_args = 1..=2, value_name = "OBJECT_ID] [TEXT")]
+        words: Vec<String>,
+        /// Mark the note as a bookmark.
+        #[arg(long)]
+        bookmark: bool,
+        #[command(flatten)]
+        who: ExaminerArgs,
+    },
+    /// Print the custody log and its head.
+    Log {
+        /// The case file.
+        case: PathBuf,
+        /// Print JSON Lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-walk the custody chain and re-hash the evidence (exit 1 if anything fails).
+    Verify {
+        /// The case file.
+        case: PathBuf,
+        /// The chain head recorded elsewhere (a report, a log export).
+        #[arg(long, value_name = "HASH")]
+        expect_head: Option<String>,
+        /// Hashing threads (0 = one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Print JSON Lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a new Ed25519 private key (keep it out of the case); its public
+    /// key is registered in a case the first time `--key` is used there.
+    Keygen {
+        /// The private key file to create.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand: parse -> call core -> print.
 
 mod audit;
+mod case;
 mod files;
 mod hash;
 mod hash_sink;
@@ -62,5 +63,6 @@ pub(crate) fn run(args: Args) -> anyhow::Result<Outcome> {
             json,
             threads,
         } => audit::run(&list, &paths, json, threads),
+        Command::Case { action } => case::run(action),
     }
 }

@@ -139,7 +139,27 @@ impl Case {
 
     /// Sets who acts on the case from now on; registers the session's public
     /// key (with a custody entry signed by it) if the case does not know it.
+    ///
+    /// Once an examiner has registered a key, every later entry of theirs
+    /// must be signed: a session of that examiner without a key is refused.
     pub fn set_session(&mut self, session: Session) -> Result<()> {
+        if session.signing_key.is_none() {
+            let registered: Option<String> = self
+                .conn
+                .query_row(
+                    "SELECT key_id FROM examiners WHERE name = ?1 ORDER BY registered_seq LIMIT 1",
+                    params![session.examiner],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(Error::sqlite(&self.path))?;
+            if let Some(key_id) = registered {
+                return Err(Error::Invalid(format!(
+                    "{} signs entries in this case with key {key_id}: give the private key (--key)",
+                    session.examiner
+                )));
+            }
+        }
         self.session = Some(session);
         self.register_key_if_new()
     }

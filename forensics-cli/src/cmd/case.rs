@@ -1,0 +1,404 @@
+//! `forensics case …`: the case database from the command line.
+//!
+//! Every command that changes the case needs an examiner (`--examiner` or
+//! `FORENSICS_EXAMINER`) and writes a custody entry with the command line and
+//! host; `--key KEY` signs the entries. `case log` and `case verify` print the
+//! chain head, to be recorded outside the case.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use anyhow::{Context, bail};
+use forensics_core::case::ingest::{self, IngestOptions, IngestProgress};
+use forensics_core::case::keys::SigningKey;
+use forensics_core::case::verify::verify_case_with;
+use forensics_core::case::{Case, CaseInfo, Clock, FileQuery, Session};
+use forensics_core::fs::Timestamp;
+use forensics_core::hash::sets::DigestSet;
+use forensics_core::hash::{HashSink, NoSink};
+use indicatif::ProgressBar;
+use serde_json::json;
+
+use super::hash_sink::progress_bar;
+use crate::args::{CaseAction, ExaminerArgs};
+use crate::{Outcome, output};
+
+/// Environment variable naming the examiner when `--examiner` is not given.
+const EXAMINER_ENV: &str = "FORENSICS_EXAMINER";
+
+/// The system clock: the one place the wall clock is read.
+struct SystemClock;
+
+impl Clock for SystemClock {
+    #[allow(clippy::disallowed_methods)]
+    fn now(&self) -> Timestamp {
+        let since_epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let unix_ns = i64::try_from(since_epoch.as_nanos()).unwrap_or(i64::MAX);
+        Timestamp { unix_ns }
+    }
+}
+
+pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
+    match action {
+        CaseAction::Init {
+            case,
+            case_number,
+            title,
+            who,
+        } => init(&case, case_number, title, &who),
+        CaseAction::Add {
+            case,
+            evidence,
+            hash_set,
+            threads,
+            batch,
+            json,
+            who,
+        } => add(&case, &evidence, &hash_set, threads, batch, json, &who),
+        CaseAction::Ls {
+            case,
+            path,
+            deleted,
+            kind,
+            min_size,
+            max_size,
+            hash_set_kind,
+            json,
+        } => {
+            let query = FileQuery {
+                path_glob: path,
+                deleted_only: deleted,
+                kind,
+                min_size,
+                max_size,
+                hash_set_kind,
+            };
+            ls(&case, &query, json)
+        }
+        CaseAction::Tag {
+            case,
+            object_id,
+            tag,
+            who,
+        } => {
+            let mut opened = open_for_change(&case, &who)?;
+            let entry = opened.tag(object_id, &tag)?;
+            println!(
+                "tagged object {object_id} {tag:?} (custody entry {})",
+                entry.seq
+            );
+            Ok(Outcome::Success)
+        }
+        CaseAction::Note {
+            case,
+            words,
+            bookmark,
+            who,
+        } => note(&case, &words, bookmark, &who),
+        CaseAction::Log { case, json } => log(&case, json),
+        CaseAction::Verify {
+            case,
+            expect_head,
+            threads,
+            json,
+        } => verify(&case, expect_head.as_deref(), threads, json),
+        CaseAction::Keygen { out } => {
+            let key = SigningKey::generate();
+            key.write_private(&out)?;
+            println!(
+                "private key written to {} (keep it out of the case)",
+                out.display()
+            );
+            println!("key id {}", key.key_id());
+            println!("public key {}", key.public_key_hex());
+            Ok(Outcome::Success)
+        }
+    }
+}
+
+/// The session of the examiner named by `--examiner` or the environment.
+fn session(who: &ExaminerArgs) -> anyhow::Result<Session> {
+    let examiner = who
+        .examiner
+        .clone()
+        .or_else(|| std::env::var(EXAMINER_ENV).ok())
+        .filter(|name| !name.trim().is_empty())
+        .with_context(|| format!("name the examiner with --examiner or {EXAMINER_ENV}"))?;
+    let mut session = Session::new(examiner, Box::new(SystemClock));
+    session.command_line = std::env::args().collect();
+    session.host = host_name();
+    if let Some(path) = &who.key {
+        session.signing_key = Some(SigningKey::read_private(path)?);
+    }
+    Ok(session)
+}
+
+/// The machine's host name, as far as it can be found without a syscall crate.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|text| text.trim().to_string())
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .unwrap_or_default()
+}
+
+fn open_for_change(path: &Path, who: &ExaminerArgs) -> anyhow::Result<Case> {
+    let session = session(who)?;
+    let mut case = Case::open(path)?;
+    case.set_session(session)?;
+    Ok(case)
+}
+
+fn print_head(case: &Case) -> anyhow::Result<()> {
+    if let Some(head) = case.chain_head()? {
+        println!("chain head {head}");
+    }
+    Ok(())
+}
+
+fn init(
+    path: &Path,
+    case_number: String,
+    title: String,
+    who: &ExaminerArgs,
+) -> anyhow::Result<Outcome> {
+    let session = session(who)?;
+    let info = CaseInfo {
+        case_number,
+        title,
+        examiner: session.examiner.clone(),
+    };
+    let case = Case::create(path, &info, session)?;
+    println!("created case {} ({})", path.display(), info.case_number);
+    print_head(&case)?;
+    Ok(Outcome::Success)
+}
+
+/// Shows intake hashing on a progress bar and counts stored files.
+struct CliProgress {
+    json: bool,
+    bar: Option<ProgressBar>,
+}
+
+impl IngestProgress for CliProgress {
+    fn evidence_started(&mut self, path: &Path, index: usize, count: usize) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+        let total = std::fs::metadata(path).map_or(0, |m| m.len());
+        let label = format!("[{}/{count}] {}", index + 1, path.display());
+        self.bar = Some(progress_bar(total, self.json, &label));
+    }
+
+    fn intake_hashed(&mut self, bytes_done: u64, bytes_total: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(bytes_total);
+            bar.set_position(bytes_done);
+        }
+    }
+
+    fn files_stored(&mut self, files_stored: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("{files_stored} files stored"));
+        }
+    }
+}
+
+fn add(
+    path: &Path,
+    evidence: &[PathBuf],
+    hash_sets: &[PathBuf],
+    threads: usize,
+    batch: usize,
+    json: bool,
+    who: &ExaminerArgs,
+) -> anyhow::Result<Outcome> {
+    let mut case = open_for_change(path, who)?;
+    let options = IngestOptions {
+        hash_sets: hash_sets
+            .iter()
+            .map(|set| DigestSet::open(set))
+            .collect::<Result<_, _>>()?,
+        batch_files: batch,
+        threads,
+    };
+    let mut progress = CliProgress { json, bar: None };
+    let summary = ingest::add_evidence(
+        &mut case,
+        evidence,
+        &options,
+        &mut progress,
+        &AtomicBool::new(false),
+    );
+    if let Some(bar) = progress.bar.take() {
+        bar.finish_and_clear();
+    }
+    let summary = summary?;
+    for item in &summary.evidence {
+        if json {
+            let mut value = serde_json::to_value(item)?;
+            value["type"] = json!("evidence");
+            output::json_line(&value)?;
+        } else {
+            let state = if item.already_done {
+                "already in the case"
+            } else if item.resumed {
+                "resumed and completed"
+            } else {
+                "added"
+            };
+            println!(
+                "evidence {} {}: {state}; {} volumes, {} file systems, {} files ({} new), {} problems",
+                item.object_id,
+                item.path.display(),
+                item.volumes,
+                item.file_systems,
+                item.files,
+                item.files_added,
+                item.problems
+            );
+        }
+    }
+    let head = case.chain_head()?;
+    if json {
+        output::json_line(&json!({"type": "head", "entry_hash": head}))?;
+    } else {
+        print_head(&case)?;
+    }
+    Ok(Outcome::Success)
+}
+
+fn ls(path: &Path, query: &FileQuery, json: bool) -> anyhow::Result<Outcome> {
+    let case = Case::open(path)?;
+    for row in case.files(query)? {
+        if json {
+            output::json_line(&row)?;
+        } else {
+            println!(
+                "{:>8} {} {:>12} {} {}",
+                row.object_id,
+                if row.deleted { "*" } else { " " },
+                row.size,
+                row.sha256.as_deref().unwrap_or("-"),
+                row.path
+            );
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn note(
+    path: &Path,
+    words: &[String],
+    bookmark: bool,
+    who: &ExaminerArgs,
+) -> anyhow::Result<Outcome> {
+    let (object_id, text) = match words {
+        [text] => (None, text),
+        [object, text] => {
+            let id = object
+                .parse::<i64>()
+                .with_context(|| format!("{object:?} is not an object id"))?;
+            (Some(id), text)
+        }
+        _ => bail!("case note takes [OBJECT_ID] TEXT"),
+    };
+    let mut case = open_for_change(path, who)?;
+    let (note_id, entry) = case.note(object_id, text, bookmark)?;
+    println!("note {note_id} added (custody entry {})", entry.seq);
+    Ok(Outcome::Success)
+}
+
+fn log(path: &Path, json: bool) -> anyhow::Result<Outcome> {
+    let case = Case::open(path)?;
+    let entries = case.custody_log()?;
+    for entry in &entries {
+        if json {
+            output::json_line(entry)?;
+        } else {
+            println!(
+                "{:>6} {} {} {} {}{}",
+                entry.seq,
+                entry.at_utc,
+                entry.examiner,
+                entry.action,
+                entry.details_json,
+                entry
+                    .key_id
+                    .as_ref()
+                    .map(|k| format!(" signed:{k}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    let head = entries.last().map(|e| e.entry_hash.clone());
+    if json {
+        output::json_line(&json!({"type": "head", "entry_hash": head, "entries": entries.len()}))?;
+    } else {
+        println!("chain head {}", head.as_deref().unwrap_or("(empty)"));
+    }
+    Ok(Outcome::Success)
+}
+
+/// Shows re-hashing progress on a terminal.
+struct BarSink(ProgressBar);
+
+impl HashSink for BarSink {
+    fn progress(&mut self, bytes_done: u64, bytes_total: u64) {
+        self.0.set_length(bytes_total);
+        self.0.set_position(bytes_done);
+    }
+}
+
+fn verify(
+    path: &Path,
+    expect_head: Option<&str>,
+    threads: usize,
+    json: bool,
+) -> anyhow::Result<Outcome> {
+    let bar = progress_bar(0, json, "re-hashing evidence");
+    let mut sink = BarSink(bar.clone());
+    let sink: &mut dyn HashSink = if bar.is_hidden() {
+        &mut NoSink
+    } else {
+        &mut sink
+    };
+    let report = verify_case_with(path, expect_head, threads, sink, &AtomicBool::new(false))?;
+    bar.finish_and_clear();
+    if json {
+        for failure in &report.failures {
+            let mut value = serde_json::to_value(failure)?;
+            value["type"] = json!("failure");
+            output::json_line(&value)?;
+        }
+        output::json_line(&json!({
+            "type": "verify",
+            "valid": report.holds(),
+            "entries": report.entries,
+            "signed_entries": report.signed_entries,
+            "evidence_checked": report.evidence_checked,
+            "head": report.head,
+        }))?;
+    } else if report.holds() {
+        println!(
+            "OK: {} custody entries ({} signed), {} evidence items re-hashed and unchanged",
+            report.entries, report.signed_entries, report.evidence_checked
+        );
+        println!("chain head {}", report.head.as_deref().unwrap_or("(empty)"));
+    } else {
+        for (index, failure) in report.failures.iter().enumerate() {
+            let label = if index == 0 { "FAILED" } else { "also" };
+            println!("{label}: {failure}");
+        }
+        println!("chain head {}", report.head.as_deref().unwrap_or("(empty)"));
+    }
+    Ok(if report.holds() {
+        Outcome::Success
+    } else {
+        Outcome::FindingFailed
+    })
+}
