@@ -225,6 +225,7 @@ fn add(
             .collect::<Result<_, _>>()?,
         batch_files: batch,
         threads,
+        file_system_opener: None,
     };
     let mut progress = CliProgress { json, bar: None };
     let summary = ingest::add_evidence(

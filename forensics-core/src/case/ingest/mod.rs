@@ -34,7 +34,15 @@ pub struct IngestOptions {
     pub batch_files: usize,
     /// Hashing threads for the evidence and large files (0 = one per core).
     pub threads: usize,
+    /// Opens the file system of a volume; `None` = [`crate::fs::open`].
+    /// A plug point for file-system readers outside this crate (and tests).
+    pub file_system_opener: Option<FsOpener>,
 }
+
+/// A function that opens the file system at the start of a volume.
+pub type FsOpener = fn(
+    std::sync::Arc<dyn crate::evidence::EvidenceSource>,
+) -> Result<Box<dyn crate::fs::FileSystem>, crate::fs::Error>;
 
 /// Receives progress; every method has a do-nothing default.
 pub trait IngestProgress {

@@ -57,7 +57,8 @@ pub(super) fn ingest_volume(
         .map_err(fs::Error::from)
         .and_then(|window| {
             let volume: Arc<dyn EvidenceSource> = Arc::new(window);
-            fs::open(volume.clone()).map(|fs| (volume, fs))
+            let opener = options.file_system_opener.unwrap_or(fs::open);
+            opener(volume.clone()).map(|fs| (volume, fs))
         });
     let (volume, file_system) = match opened {
         Ok(found) => found,
