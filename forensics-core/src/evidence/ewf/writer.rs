@@ -118,7 +118,7 @@ impl EwfWriter {
     pub fn write_unreadable(&mut self, len_bytes: u64) -> Result<(), EwfWriteError> {
         let sector = u64::from(self.options.bytes_per_sector);
         let media_offset = self.media_size + self.pending.len() as u64;
-        if media_offset % sector != 0 || len_bytes % sector != 0 {
+        if !media_offset.is_multiple_of(sector) || !len_bytes.is_multiple_of(sector) {
             return Err(EwfWriteError::InvalidOption {
                 what: format!(
                     "unreadable range of {len_bytes} bytes at media offset {media_offset} is not in whole {sector}-byte sectors"
