@@ -98,9 +98,13 @@ fn gather(segments: &[Segment], problems: &mut Vec<Problem>) -> Gathered {
                 ))
             };
             match section.kind.as_str() {
-                "volume" | "disk" | "data" if g.volume.is_none() => match Volume::parse(data) {
-                    Ok(v) => g.volume = Some(v),
-                    Err(what) => problems.push(at(what)),
+                "volume" | "disk" | "data" => match (Volume::parse(data), g.volume) {
+                    (Ok(v), None) => g.volume = Some(v),
+                    (Ok(v), Some(first)) if !same_media(&v, &first) => problems.push(at(
+                        "its media geometry differs from the first volume section: the segments may belong to different images".into(),
+                    )),
+                    (Ok(_), Some(_)) => {}
+                    (Err(what), _) => problems.push(at(what)),
                 },
                 "header2" if g.header2.is_none() => {
                     match decode_header_text(data, HeaderKind::Header2) {
@@ -145,6 +149,22 @@ fn gather(segments: &[Segment], problems: &mut Vec<Problem>) -> Gathered {
         )));
     }
     g
+}
+
+/// Whether two volume sections describe the same media (writers differ in
+/// the other fields of later `data` sections).
+fn same_media(a: &Volume, b: &Volume) -> bool {
+    (
+        a.chunk_count,
+        a.sectors_per_chunk,
+        a.bytes_per_sector,
+        a.sector_count,
+    ) == (
+        b.chunk_count,
+        b.sectors_per_chunk,
+        b.bytes_per_sector,
+        b.sector_count,
+    )
 }
 
 /// Resolves each `table` (or its `table2` backup) into a chunk group.

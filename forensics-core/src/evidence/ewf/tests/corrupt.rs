@@ -297,3 +297,36 @@ fn random_byte_flips_never_panic() {
         }
     }
 }
+
+#[test]
+fn segments_of_different_images_are_a_problem() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = write_image(
+        dir.path(),
+        "a",
+        &media(600 * 512, 50),
+        small_options(EwfCompression::Fast),
+    );
+    let b = write_image(
+        dir.path(),
+        "b",
+        &media(700 * 512, 51),
+        small_options(EwfCompression::Fast),
+    );
+    let first = std::fs::read(&a).expect("a.E01");
+    let mut segments = vec![first];
+    for number in 2..=20 {
+        match std::fs::read(b.with_extension(format!("E{number:02}"))) {
+            Ok(bytes) => segments.push(bytes),
+            Err(_) => break,
+        }
+    }
+    let evidence = open_from_memory(Path::new(NAME), segments).expect("open");
+    let problems = &evidence.info.problems;
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("different images")),
+        "{problems:?}"
+    );
+}
