@@ -41,6 +41,10 @@ pub(super) struct StoredChunk {
 }
 
 /// Writes one E01 image from a stream of media bytes.
+///
+/// Call [`EwfWriter::finish`] at the end: it writes the digests and the final
+/// media size. Segments of a writer dropped without it do not open as an
+/// image (their volume section is still a placeholder).
 pub struct EwfWriter {
     first_path: PathBuf,
     options: EwfWriteOptions,
