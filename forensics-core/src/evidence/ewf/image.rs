@@ -14,6 +14,10 @@ use super::volume::Volume;
 use crate::Problem;
 use crate::evidence::{Error, EvidenceInfo, Format, StoredHashes};
 
+/// Largest media size accepted: 1 PiB (far above any disk; a larger value
+/// is a crafted or corrupt volume section, and reading it would never end).
+pub const MAX_MEDIA_SIZE: u64 = 1 << 50;
+
 /// Supplies segment `number` (1-based). When `required` (the previous
 /// segment ended with a `next` section) a missing segment is an error naming
 /// it; otherwise `Ok(None)` means there is no such segment.
@@ -261,6 +265,14 @@ pub fn open_segments(
             "sector count x bytes per sector overflows 64 bits",
         )
     })?;
+    if media_size > MAX_MEDIA_SIZE {
+        return Err(Error::LimitExceeded {
+            path: first_path.to_path_buf(),
+            what: "a media size".into(),
+            value: media_size,
+            limit: MAX_MEDIA_SIZE,
+        });
+    }
     if !gathered.hash_section_found {
         problems.push(Problem::general(
             "no hash section: the image is incomplete and its stored MD5 is missing or unconfirmed",

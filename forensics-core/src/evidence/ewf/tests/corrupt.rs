@@ -190,6 +190,22 @@ fn chunk_sizes_of_zero_and_four_gib_are_refused() {
 }
 
 #[test]
+fn an_absurd_media_size_is_refused() {
+    let bytes = image_bytes(&media(20 * 512, 44), EwfCompression::Fast);
+    let volume_section = section(&bytes, "volume");
+    let (start, end) = (
+        volume_section.data_start as usize,
+        volume_section.data_end as usize,
+    );
+    let mut volume = Volume::parse(&bytes[start..end]).expect("volume");
+    volume.sector_count = 1 << 60;
+    let mut bytes = bytes.clone();
+    bytes[start..end].copy_from_slice(&volume.to_bytes());
+    let error = open(bytes).expect_err("refused");
+    assert!(matches!(error, Error::LimitExceeded { .. }), "{error}");
+}
+
+#[test]
 fn a_section_loop_stops_the_walk() {
     let data = media(50 * 512, 37);
     let mut bytes = image_bytes(&data, EwfCompression::Fast);
