@@ -30,8 +30,8 @@ pub struct AnswerKey {
     pub generator: String,
     /// Output format of the image (`raw` or `split`).
     pub format: String,
-    /// Image file names, relative to the key's directory (one for raw, the
-    /// segments in order for split).
+    /// Image file names in the output directory (one for raw, the segments
+    /// in order for split).
     pub image_files: Vec<String>,
     /// Size of the (logical, joined) image in bytes.
     pub image_size: u64,
