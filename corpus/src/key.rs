@@ -107,7 +107,9 @@ pub struct FileKey {
     pub is_dir: bool,
     /// Content size in bytes (0 for directories).
     pub size: u64,
-    /// Digests of the content as written (empty strings for directories).
+    /// Digests of the content as written (empty strings for directories),
+    /// flattened into `md5`, `sha1`, `sha256` fields.
+    #[serde(flatten)]
     pub digests: Digests,
     /// Content type (`jpg`, `png`, `txt`, ...), `dir` for directories.
     #[serde(rename = "type")]
