@@ -255,33 +255,42 @@ fn mtools_list_and_read_live_files() {
     if !have_tool("mdir") || !have_tool("mtype") {
         return;
     }
-    for name in ["fat12", "fat16", "fat32"] {
+    for name in ["fat12", "fat16", "fat32", "disk-mbr", "disk-gpt"] {
         let (dir, key) = generate(name);
-        let fs = &key.filesystems[0];
-        let path = extract(dir.path(), name, fs);
-        let image = path.to_str().expect("utf8");
-        let text = String::from_utf8(run("mdir", &["-/", "-b", "-i", image, "::"])).expect("utf8");
-        let mut listed: Vec<String> = text
-            .lines()
-            .map(|l| l.trim_start_matches("::").trim_end_matches('/').to_string())
-            .collect();
-        listed.sort();
-        let mut live: Vec<String> = fs
-            .files
-            .iter()
-            .filter(|f| !f.deleted)
-            .map(|f| f.path.clone())
-            .collect();
-        live.sort();
-        assert_eq!(listed, live, "{name}: mdir lists the live files");
-        for file in fs.files.iter().filter(|f| !f.deleted && !f.is_dir) {
-            let content = run("mtype", &["-i", image, &format!("::{}", file.path)]);
-            assert_eq!(
-                sha256(&content),
-                file.digests.sha256,
-                "{name}: mtype {}",
-                file.path
-            );
+        for fs in &key.filesystems {
+            check_with_mtools(dir.path(), name, fs);
         }
+    }
+}
+
+fn check_with_mtools(dir: &Path, name: &str, fs: &FileSystemKey) {
+    let path = extract(dir, name, fs);
+    let image = path.to_str().expect("utf8");
+    let text = String::from_utf8(run("mdir", &["-/", "-b", "-i", image, "::"])).expect("utf8");
+    let mut listed: Vec<String> = text
+        .lines()
+        .map(|l| l.trim_start_matches("::").trim_end_matches('/').to_string())
+        .collect();
+    listed.sort();
+    let mut live: Vec<String> = fs
+        .files
+        .iter()
+        .filter(|f| !f.deleted)
+        .map(|f| f.path.clone())
+        .collect();
+    live.sort();
+    assert_eq!(
+        listed, live,
+        "{name} at {}: mdir lists the live files",
+        fs.image_offset
+    );
+    for file in fs.files.iter().filter(|f| !f.deleted && !f.is_dir) {
+        let content = run("mtype", &["-i", image, &format!("::{}", file.path)]);
+        assert_eq!(
+            sha256(&content),
+            file.digests.sha256,
+            "{name}: mtype {}",
+            file.path
+        );
     }
 }
