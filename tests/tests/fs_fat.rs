@@ -120,7 +120,7 @@ fn check_file_system(fs: &dyn FileSystem, fs_key: &FileSystemKey, label: &str) {
 }
 
 fn check_scenario(scenario: &str) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temporary directory");
     let (key, image) = generate(scenario, dir.path());
     let evidence = forensics_core::evidence::open(&image).expect("open evidence");
     let media = evidence.source.clone();
@@ -131,7 +131,7 @@ fn check_scenario(scenario: &str) {
         let label = format!("{scenario} partition {partition:?}");
         let want_type = fs_key.fs_type.as_str();
         assert_eq!(
-            serde_json::to_value(fs.fs_type()).unwrap(),
+            serde_json::to_value(fs.fs_type()).expect("fs type serialises"),
             want_type,
             "{label}"
         );
@@ -167,9 +167,9 @@ fn gpt_disk_fat_partitions_are_listed_and_read_back() {
 /// `forensics ls -r --json` and `forensics cat '#ID'` agree with the key,
 /// with `-p N` on a partitioned disk.
 fn check_cli(scenario: &str) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().expect("temporary directory");
     let (key, image) = generate(scenario, dir.path());
-    let image = image.to_str().unwrap();
+    let image = image.to_str().expect("UTF-8 temp path");
     let media = forensics_core::evidence::open(Path::new(image))
         .expect("open evidence")
         .source;
@@ -233,7 +233,7 @@ fn fls_listing(image: &str) -> BTreeSet<(String, bool, String)> {
     let output = Command::new("fls")
         .args(["-r", "-p", image])
         .output()
-        .unwrap();
+        .expect("fls runs");
     assert!(output.status.success());
     String::from_utf8_lossy(&output.stdout)
         .lines()
@@ -273,9 +273,9 @@ fn listing_and_bodyfile_times_agree_with_fls() {
         return;
     }
     for scenario in ["fat12", "fat32"] {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("temporary directory");
         let (_, image) = generate(scenario, dir.path());
-        let image = image.to_str().unwrap();
+        let image = image.to_str().expect("UTF-8 temp path");
         let output = forensics(&["ls", "-r", image]);
         assert!(output.status.success());
         let ours: BTreeSet<(String, bool, String)> = String::from_utf8_lossy(&output.stdout)
@@ -295,7 +295,7 @@ fn listing_and_bodyfile_times_agree_with_fls() {
         let theirs = Command::new("fls")
             .args(["-r", "-p", "-m", "/", image])
             .output()
-            .unwrap();
+            .expect("fls runs");
         let theirs = bodyfile(&String::from_utf8_lossy(&theirs.stdout));
         let output = forensics(&["ls", "-r", "--bodyfile", image]);
         let ours = bodyfile(&String::from_utf8_lossy(&output.stdout));

@@ -101,7 +101,7 @@ fn short_entry(name: &[u8; 11], attributes: u8, cluster: u16, size: u32) -> [u8;
 fn lfn_slots(long: &str, short: &[u8; 11], deleted: bool) -> Vec<[u8; 32]> {
     let mut units: Vec<u16> = long.encode_utf16().collect();
     units.push(0);
-    while units.len() % 13 != 0 {
+    while !units.len().is_multiple_of(13) {
         units.push(0xFFFF);
     }
     let checksum = short_name_checksum(short);
@@ -362,9 +362,12 @@ fn directory_chain_cycle_terminates() {
     );
 }
 
+/// A named change that breaks a boot sector.
+type Spoil = (&'static str, fn(&mut Volume));
+
 #[test]
 fn bad_boot_sectors_are_errors() {
-    let cases: [(&str, fn(&mut Volume)); 9] = [
+    let cases: [Spoil; 9] = [
         ("0 bytes per sector", |v| v.put(11, &0u16.to_le_bytes())),
         ("600 bytes per sector", |v| v.put(11, &600u16.to_le_bytes())),
         ("0 sectors per cluster", |v| v.bytes[13] = 0),
@@ -447,7 +450,7 @@ fn garbage_volumes_never_panic() {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            if state % 7 == 0 {
+            if state.is_multiple_of(7) {
                 *byte = state as u8;
             }
         }
