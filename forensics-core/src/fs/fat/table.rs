@@ -1,8 +1,6 @@
 //! The file allocation table: entry lookup for FAT12/16/32, cluster chains
 //! followed with loop and bounds checks, and free clusters.
 
-use std::collections::HashSet;
-
 use super::bpb::Geometry;
 use crate::fs::FsType;
 
@@ -120,29 +118,30 @@ impl Table {
 
     /// Follows the chain from `first` for at most `max_clusters` clusters.
     /// Stops at the end mark, at a loop, at an invalid or free entry, or at
-    /// the cap; anything but the end mark (or reaching exactly the cap when
-    /// `cap_is_expected`) is reported as the fault.
+    /// the cap; anything but the end mark is reported as the fault.
+    ///
+    /// Loops are found with Brent's algorithm (constant memory, whatever the
+    /// chain length); the clusters collected before the loop was noticed are
+    /// cut back to the first repeat.
     pub fn chain(&self, geometry: &Geometry, first: u32, max_clusters: u64) -> Chain {
         let mut chain = Chain::default();
         if !geometry.is_cluster(first) {
             chain.fault = Some(ChainFault::OutOfRange(first));
             return chain;
         }
-        let mut seen = HashSet::new();
+        let mut tortoise = first;
+        let mut power = 1u64;
+        let mut lambda = 0u64;
         let mut cluster = first;
         loop {
             if chain.clusters.len() as u64 >= max_clusters {
                 chain.fault = Some(ChainFault::TooLong);
                 return chain;
             }
-            if !seen.insert(cluster) {
-                chain.fault = Some(ChainFault::Cycle(cluster));
-                return chain;
-            }
             chain.clusters.push(cluster);
-            match self.next(geometry, cluster) {
+            let next = match self.next(geometry, cluster) {
                 Next::End => return chain,
-                Next::Cluster(next) => cluster = next,
+                Next::Cluster(next) => next,
                 Next::Free | Next::Bad => {
                     chain.fault = Some(ChainFault::Broken(cluster));
                     return chain;
@@ -151,7 +150,18 @@ impl Table {
                     chain.fault = Some(ChainFault::OutOfRange(value));
                     return chain;
                 }
+            };
+            lambda += 1;
+            if next == tortoise {
+                cut_at_loop(&mut chain, lambda);
+                return chain;
             }
+            if lambda == power {
+                tortoise = next;
+                power = power.saturating_mul(2);
+                lambda = 0;
+            }
+            cluster = next;
         }
     }
 
@@ -172,4 +182,25 @@ impl Table {
         }
         runs
     }
+}
+
+/// Cuts `chain` (which loops with period `period`) just before its first
+/// repeated cluster and records the loop.
+fn cut_at_loop(chain: &mut Chain, period: u64) {
+    let period = usize::try_from(period).unwrap_or(usize::MAX);
+    let clusters = &chain.clusters;
+    // The loop starts at the first index whose cluster comes back `period`
+    // steps later; the chain repeats from index start + period on.
+    let start = (0..clusters.len())
+        .find(|&i| {
+            let later = i.checked_add(period);
+            later
+                .and_then(|j| clusters.get(j))
+                .is_none_or(|&c| c == clusters[i])
+        })
+        .unwrap_or(clusters.len());
+    let keep = start.saturating_add(period).min(clusters.len());
+    let repeated = clusters.get(start).copied().unwrap_or(0);
+    chain.clusters.truncate(keep);
+    chain.fault = Some(ChainFault::Cycle(repeated));
 }

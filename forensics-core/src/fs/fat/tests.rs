@@ -462,3 +462,26 @@ fn garbage_volumes_never_panic() {
         let _ = fs.unallocated();
     }
 }
+
+#[test]
+fn loop_into_the_middle_of_a_chain_is_cut_at_the_first_repeat() {
+    let mut volume = Volume::new();
+    write_entries(
+        &mut volume,
+        ROOT,
+        &[short_entry(b"LASSO   BIN", 0x20, 2, 40 * 512)],
+    );
+    volume.chain(&[2, 3, 4, 5]);
+    volume.set_fat(5, 3);
+    let fs = volume.open().expect("open");
+    let (entries, problems) = walk(&fs);
+    assert_eq!(entries[0].byte_runs.len(), 1);
+    assert_eq!(entries[0].byte_runs[0].len_bytes, 4 * 512);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("loops back to cluster 3")),
+        "{problems:?}"
+    );
+    assert_eq!(content(&fs, "3").expect("short content").len(), 4 * 512);
+}

@@ -20,6 +20,12 @@ const MAX_DEPTH: usize = 256;
 /// How far past the clusters it needs a deleted file's recovery may skip
 /// allocated clusters.
 const MAX_RECOVERY_SKIP_CLUSTERS: u64 = 1 << 16;
+/// Cluster steps a walk may spend locating content, as a multiple of the
+/// cluster count plus a constant. A consistent volume needs about one step
+/// per cluster (each belongs to one file); hostile ones that make thousands
+/// of entries share one long chain would otherwise cost entries × clusters.
+const CLUSTER_STEPS_PER_CLUSTER: u64 = 8;
+const EXTRA_CLUSTER_STEPS: u64 = 1 << 24;
 
 /// One directory being listed: its path and its remaining sorted entries.
 struct Frame {
@@ -37,6 +43,11 @@ impl FatFs {
     ) -> Result<Vec<Problem>, Error> {
         let mut problems = self.open_problems.clone();
         let mut dir_clusters = HashSet::new();
+        let mut steps_left = self
+            .geometry
+            .cluster_count
+            .saturating_mul(CLUSTER_STEPS_PER_CLUSTER)
+            .saturating_add(EXTRA_CLUSTER_STEPS);
         let root = self.read_root(&mut dir_clusters, &mut problems)?;
         let mut stack = vec![Frame {
             path: String::new(),
@@ -51,7 +62,14 @@ impl FatFs {
             let parent_deleted = frame.deleted;
             let path = format!("{}/{}", frame.path, record.name);
             let deleted = record.deleted || parent_deleted;
-            let entry = self.entry(&record, path.clone(), deleted, &mut problems);
+            let locate = steps_left > 0;
+            let (entry, spent) = self.entry(&record, path.clone(), deleted, locate, &mut problems);
+            if steps_left > 0 && spent >= steps_left {
+                problems.push(Problem::general(format!(
+                    "entries share clusters far more than a FAT volume allows; content of entries after {path} is not located"
+                )));
+            }
+            steps_left = steps_left.saturating_sub(spent.max(1));
             visit(entry);
             if !record.is_dir {
                 continue;
@@ -204,14 +222,15 @@ impl FatFs {
         (data, offsets)
     }
 
-    /// The entry for `record` with its content's byte runs.
+    /// The entry for `record`, with its content's byte runs when `locate`.
     fn entry(
         &self,
         record: &Record,
         path: String,
         deleted: bool,
+        locate: bool,
         problems: &mut Vec<Problem>,
-    ) -> FileEntry {
+    ) -> (FileEntry, u64) {
         let g = &self.geometry;
         let id = g.entry_id(record.entry_offset);
         let kind = if record.is_dir {
@@ -219,23 +238,26 @@ impl FatFs {
         } else {
             EntryKind::File
         };
-        let (clusters, size) = if record.is_dir {
+        let size = u64::from(record.size);
+        let (clusters, size, steps) = if !locate {
+            (Vec::new(), size, 0)
+        } else if record.is_dir {
             let clusters = self.directory_clusters(record, deleted);
-            let size = clusters.len() as u64 * g.cluster_bytes;
-            (clusters, size)
+            let steps = clusters.len() as u64;
+            (clusters, steps * g.cluster_bytes, steps)
         } else if deleted {
-            (self.recover_clusters(record), u64::from(record.size))
+            let (clusters, steps) = self.recover_clusters(record);
+            (clusters, size, steps)
         } else {
-            (
-                self.file_clusters(record, &path, problems),
-                u64::from(record.size),
-            )
+            let clusters = self.file_clusters(record, &path, problems);
+            let steps = clusters.len() as u64;
+            (clusters, size, steps)
         };
         let mut entry = FileEntry::new(id.to_string(), path, kind, size);
         entry.deleted = deleted;
         entry.times = record.times;
         entry.byte_runs = self.byte_runs(&clusters, size);
-        entry
+        (entry, steps)
     }
 
     /// Clusters of a directory (its chain, or its first cluster if deleted
@@ -282,16 +304,18 @@ impl FatFs {
     /// A deleted file's clusters as TSK recovers them: from the first
     /// cluster on, the free clusters, skipping allocated ones, until the size
     /// is covered. Nothing when the first cluster is allocated again.
-    fn recover_clusters(&self, record: &Record) -> Vec<u32> {
+    /// Also returns how many clusters were looked at.
+    fn recover_clusters(&self, record: &Record) -> (Vec<u32>, u64) {
         let g = &self.geometry;
         let needed = u64::from(record.size).div_ceil(g.cluster_bytes);
         let first = record.first_cluster;
         if needed == 0 || !g.is_cluster(first) || self.table.is_allocated(g, first) {
-            return Vec::new();
+            return (Vec::new(), 1);
         }
         let scan_end =
             (u64::from(first) + needed + MAX_RECOVERY_SKIP_CLUSTERS).min(g.last_cluster());
         let mut clusters = Vec::new();
+        let mut scanned = 0u64;
         for cluster in u64::from(first)..=scan_end {
             let Ok(cluster) = u32::try_from(cluster) else {
                 break;
@@ -299,11 +323,12 @@ impl FatFs {
             if clusters.len() as u64 >= needed {
                 break;
             }
+            scanned += 1;
             if !self.table.is_allocated(g, cluster) {
                 clusters.push(cluster);
             }
         }
-        clusters
+        (clusters, scanned)
     }
 
     /// Clusters merged into runs of volume offsets, the last cut to `size`.
