@@ -17,7 +17,16 @@
 //!   that is the nature of FAT recovery and not reported as a problem.
 //! - Allocated content follows the FAT chain for as many clusters as the size
 //!   needs; a cycle, invalid or free link ends it early (short content) and
-//!   is reported by [`FileSystem::walk`].
+//!   is reported by [`FileSystem::walk`]. Loops are found in constant memory
+//!   (Brent); directories are read at most once (a directory reached again,
+//!   or pointing at the root, is a cycle: cut and reported); the cluster
+//!   steps of one walk are capped at a multiple of the cluster count.
+//! - Listing order: depth first, siblings sorted by name, then `$MBR`,
+//!   `$FAT1`, `$FAT2` (as TSK lists them, last). The volume label is not an
+//!   entry.
+//! - Creation times keep the whole second that the 10-ms field can add
+//!   (values 100-199), as the FAT specification says; TSK 4.11 drops it, so
+//!   bodyfile `crtime` can be 1 s later than TSK's.
 
 mod bpb;
 mod dir;
