@@ -485,3 +485,93 @@ fn loop_into_the_middle_of_a_chain_is_cut_at_the_first_repeat() {
     );
     assert_eq!(content(&fs, "3").expect("short content").len(), 4 * 512);
 }
+
+/// A FAT32-layout volume: 32 reserved sectors, two 1-sector FATs, 100
+/// clusters of 512 bytes, root directory chain starting at cluster 2.
+fn fat32_volume(root_chain: &[u32]) -> Vec<u8> {
+    let total_sectors = 32 + 2 + 100;
+    let mut bytes = vec![0u8; total_sectors * SECTOR];
+    bytes[0] = 0xEB;
+    bytes[11..13].copy_from_slice(&512u16.to_le_bytes());
+    bytes[13] = 1;
+    bytes[14..16].copy_from_slice(&32u16.to_le_bytes());
+    bytes[16] = 2;
+    bytes[32..36].copy_from_slice(&(total_sectors as u32).to_le_bytes());
+    bytes[36..40].copy_from_slice(&1u32.to_le_bytes());
+    bytes[44..48].copy_from_slice(&2u32.to_le_bytes());
+    bytes[82..90].copy_from_slice(b"FAT32   ");
+    let mut set = |cluster: u32, value: u32| {
+        for fat in [32, 33] {
+            let at = fat * SECTOR + cluster as usize * 4;
+            bytes[at..at + 4].copy_from_slice(&value.to_le_bytes());
+        }
+    };
+    set(0, 0x0FFF_FFF8);
+    set(1, 0x0FFF_FFFF);
+    for pair in root_chain.windows(2) {
+        set(pair[0], pair[1]);
+    }
+    if let Some(&last) = root_chain.last() {
+        set(last, 0x0FFF_FFFF);
+    }
+    let data = 34 * SECTOR;
+    let entry = short_entry(b"FILE    TXT", 0x20, 0, 0);
+    bytes[data..data + 32].copy_from_slice(&entry);
+    bytes
+}
+
+#[test]
+fn fat32_root_chain_is_followed_and_its_loops_cut() {
+    let fs = FatFs::open(Arc::new(MemorySource::new(fat32_volume(&[2, 3])))).expect("open");
+    assert_eq!(fs.fs_type(), FsType::Fat32);
+    let (entries, problems) = walk(&fs);
+    assert_eq!(entries[0].path, "/FILE.TXT");
+    // Cluster 2 is the first data sector: TSK numbers its first slot 3.
+    assert_eq!(entries[0].id, "3");
+    assert!(problems.is_empty(), "{problems:?}");
+
+    let mut looping = fat32_volume(&[2, 3]);
+    let at = 32 * SECTOR + 3 * 4;
+    looping[at..at + 4].copy_from_slice(&2u32.to_le_bytes());
+    let fs = FatFs::open(Arc::new(MemorySource::new(looping))).expect("open");
+    let (entries, problems) = walk(&fs);
+    assert_eq!(entries[0].path, "/FILE.TXT");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("root directory") && p.contains("loops"))
+    );
+
+    let mut bad_root = fat32_volume(&[2]);
+    bad_root[44..48].copy_from_slice(&5000u32.to_le_bytes());
+    assert!(FatFs::open(Arc::new(MemorySource::new(bad_root))).is_err());
+}
+
+#[test]
+fn children_of_a_deleted_directory_are_deleted() {
+    let mut volume = Volume::new();
+    write_entries(
+        &mut volume,
+        ROOT,
+        &[short_entry(b"\xE5LDDIR     ", 0x10, 20, 0)],
+    );
+    write_entries(
+        &mut volume,
+        cluster_offset(20),
+        &[
+            short_entry(b".          ", 0x10, 20, 0),
+            short_entry(b"..         ", 0x10, 0, 0),
+            short_entry(b"KEPT    TXT", 0x20, 21, 5),
+        ],
+    );
+    volume.put(cluster_offset(21), b"kept!");
+    let fs = volume.open().expect("open");
+    let (entries, problems) = walk(&fs);
+    assert!(problems.is_empty(), "{problems:?}");
+    let listed: Vec<(&str, bool)> = entries
+        .iter()
+        .map(|e| (e.path.as_str(), e.deleted))
+        .collect();
+    assert_eq!(listed[..2], [("/_LDDIR", true), ("/_LDDIR/KEPT.TXT", true)]);
+    assert_eq!(content(&fs, &entries[1].id).expect("recovered"), b"kept!");
+}
