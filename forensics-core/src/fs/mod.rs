@@ -7,6 +7,7 @@
 //! cycles, extent-tree loops) are cut and reported.
 
 mod entry;
+pub mod ext4;
 mod layout;
 mod time;
 
@@ -50,6 +51,7 @@ pub trait FileSystem: Send + Sync {
 /// Opens the file system at the start of `volume`.
 pub fn open(volume: Arc<dyn EvidenceSource>) -> Result<Box<dyn FileSystem>, Error> {
     match detect(volume.as_ref())? {
+        Some(FsType::Ext2 | FsType::Ext3 | FsType::Ext4) => Ok(Box::new(ext4::Ext4::open(volume)?)),
         Some(other) => Err(Error::Unsupported { fs_type: other }),
         None => Err(Error::NotRecognised),
     }
