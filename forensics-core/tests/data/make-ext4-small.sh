@@ -154,7 +154,7 @@ def walk_source(root):
 def build(name, source, extra_files, deletions, overrides):
     image = os.path.join(work, name + ".img")
     entries = {}
-    for path in walk_source(source) + [p for p, _ in extra_files]:
+    for path in walk_source(source) + ["/lost+found"] + [p for p, _ in extra_files]:
         local = dict(extra_files).get(path, os.path.join(source, path.lstrip("/")))
         entry = {"path": path, "deleted": False}
         if os.path.islink(local):

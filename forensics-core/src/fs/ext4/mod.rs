@@ -93,9 +93,8 @@ impl Ext4 {
         }
     }
 
-    /// Reads inode `number` (1-based) from its group's inode table, whether
-    /// allocated or not.
-    pub fn inode(&self, number: u32) -> Result<Inode, Error> {
+    /// Volume offset of the on-disk record of inode `number` (1-based).
+    pub fn inode_volume_offset(&self, number: u32) -> Result<u64, Error> {
         let sb = &self.superblock;
         if number == 0 || number > sb.inodes_count {
             return Err(Error::NotFound {
@@ -110,10 +109,16 @@ impl Ext4 {
             .get(group)
             .ok_or_else(|| corrupt(0, format!("inode {number} lies in a missing group {group}")))?
             .inode_table;
-        let offset = sb
-            .block_offset(table)
+        sb.block_offset(table)
             .and_then(|start| start.checked_add(slot * u64::from(sb.inode_size)))
-            .ok_or_else(|| corrupt(0, format!("inode {number}: table offset overflows")))?;
+            .ok_or_else(|| corrupt(0, format!("inode {number}: table offset overflows")))
+    }
+
+    /// Reads inode `number` (1-based) from its group's inode table, whether
+    /// allocated or not.
+    pub fn inode(&self, number: u32) -> Result<Inode, Error> {
+        let offset = self.inode_volume_offset(number)?;
+        let sb = &self.superblock;
         let mut raw = vec![0u8; sb.inode_size as usize];
         read_volume(self.volume.as_ref(), offset, &mut raw)?;
         Inode::parse(number, &raw, sb.block_size)
