@@ -2,6 +2,9 @@
 //! keys (made by `tests/data/make-ext4-small.sh` with e2fsprogs), against The
 //! Sleuth Kit when it is installed, and against corrupted copies.
 
+// Helpers outside #[test] functions: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::PathBuf;

@@ -65,7 +65,7 @@ pub fn parse_dir_block(
         let inode = le.u32(0);
         let rec_len = rec_len(le.u16(4), block.len());
         let (name_len, file_type) = name_len_and_type(le.u8(6), le.u8(7), kind.has_file_type);
-        if rec_len < ENTRY_HEADER_LEN || rec_len % 4 != 0 || at + rec_len > block.len() {
+        if rec_len < ENTRY_HEADER_LEN || !rec_len.is_multiple_of(4) || at + rec_len > block.len() {
             return Some((at, format!("directory entry has invalid rec_len {rec_len}")));
         }
         if ENTRY_HEADER_LEN + name_len > rec_len {
@@ -155,7 +155,7 @@ fn plausible_removed_entry(
         && name_len > 0
         && at + ENTRY_HEADER_LEN + name_len <= end
         && rec_len >= ENTRY_HEADER_LEN + name_len
-        && rec_len % 4 == 0
+        && rec_len.is_multiple_of(4)
         && at + rec_len <= block.len()
         && file_type <= MAX_FILE_TYPE
         && !name.iter().any(|&b| b == 0 || b == b'/')

@@ -102,7 +102,8 @@ fn check_descriptor(
     let uninit = sb.uninit_flags_valid() && descriptor.flags & BG_INODE_UNINIT != 0;
     let inside = |block: u64| block < sb.blocks_count;
     let table_inside = table_end.is_some_and(|end| end <= sb.blocks_count);
-    if !uninit && !(inside(descriptor.inode_bitmap) && table_inside) {
+    let usable = inside(descriptor.inode_bitmap) && table_inside;
+    if !uninit && !usable {
         return Err(corrupt(
             table_offset,
             format!(

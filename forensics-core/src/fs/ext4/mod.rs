@@ -7,7 +7,7 @@
 //! in the journal (changes not yet checkpointed) is not seen.
 //!
 //! Entry ids are inode numbers. Deleted entries are names found in the gaps
-//! of directory blocks (see [`dir`]); their metadata and content come from
+//! of directory blocks (see `dir.rs`); their metadata and content come from
 //! the inode they name, which keeps its extent tree or block pointers when
 //! the file was removed by tools such as `debugfs rm` (the Linux kernel
 //! clears them on delete, so content of kernel-deleted files reads as zeros

@@ -250,7 +250,7 @@ impl Superblock {
 }
 
 fn is_power_of(mut value: u32, base: u32) -> bool {
-    while value > 1 && value % base == 0 {
+    while value > 1 && value.is_multiple_of(base) {
         value /= base;
     }
     value == 1
