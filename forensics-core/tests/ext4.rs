@@ -78,8 +78,10 @@ fn listings_times_and_contents_match_the_answer_keys() {
         let (entries, problems) = walk(fs.as_ref());
         assert!(problems.is_empty(), "{name}: {problems:?}");
         let key = key(name);
+        // The virtual $OrphanFiles directory is not in the key (it has no orphans).
         let ours: BTreeSet<(String, bool)> = entries
             .iter()
+            .filter(|e| e.path != "/$OrphanFiles")
             .map(|e| (e.path.clone(), e.deleted))
             .collect();
         let wanted: BTreeSet<(String, bool)> = key
@@ -171,7 +173,7 @@ fn the_walk_lists_parents_before_children_and_siblings_in_name_order() {
     }
     let top: Vec<&str> = entries
         .iter()
-        .filter(|e| e.path.matches('/').count() == 1)
+        .filter(|e| e.path.matches('/').count() == 1 && e.path != "/$OrphanFiles")
         .map(|e| e.name.as_str())
         .collect();
     let mut sorted = top.clone();
@@ -285,7 +287,7 @@ fn listings_and_contents_agree_with_the_sleuth_kit() {
                     .next()?
                     .trim_end_matches("(realloc)")
                     .to_owned();
-                (!name.starts_with("$OrphanFiles")).then(|| (format!("/{name}"), deleted, inode))
+                Some((format!("/{name}"), deleted, inode))
             })
             .collect();
         let fs = open(bytes).unwrap();
@@ -519,4 +521,131 @@ fn random_corruption_of_metadata_never_panics_or_hangs() {
         }
         let _ = fs.unallocated();
     }
+}
+
+fn fuzz_seeds() -> Vec<(String, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/ext4");
+    let mut seeds: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "img"))
+        .map(|path| (path.display().to_string(), std::fs::read(&path).unwrap()))
+        .collect();
+    seeds.sort();
+    seeds
+}
+
+#[test]
+fn the_fuzz_seeds_list_their_files_deleted_one_and_link() {
+    let seeds = fuzz_seeds();
+    assert_eq!(
+        seeds.len(),
+        3,
+        "ext4 with extents, ext4 with inline data, ext2"
+    );
+    for (name, bytes) in seeds {
+        let fs = open(bytes).unwrap();
+        let (entries, problems) = walk(fs.as_ref());
+        assert!(problems.is_empty(), "{name}: {problems:?}");
+        let listed: Vec<(&str, bool)> = entries
+            .iter()
+            .map(|e| (e.path.as_str(), e.deleted))
+            .collect();
+        assert_eq!(
+            listed,
+            vec![
+                ("/a.txt", false),
+                ("/dir", false),
+                ("/dir/b.txt", false),
+                ("/dir/c.txt", true),
+                ("/link", false),
+                ("/lost+found", false),
+                ("/$OrphanFiles", false)
+            ],
+            "{name}"
+        );
+        let find = |path: &str| entries.iter().find(|e| e.path == path).unwrap();
+        assert_eq!(content(fs.as_ref(), &find("/a.txt").id), b"hello\n");
+        assert_eq!(
+            content(fs.as_ref(), &find("/dir/b.txt").id),
+            vec![b'x'; 3000]
+        );
+        assert_eq!(
+            content(fs.as_ref(), &find("/dir/c.txt").id),
+            b"gone soon\n",
+            "{name}"
+        );
+        assert_eq!(find("/link").link_target.as_deref(), Some("a.txt"));
+    }
+}
+
+#[test]
+fn random_corruption_of_the_tiny_seed_images_never_panics_or_hangs() {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for (_, good) in fuzz_seeds() {
+        for _ in 0..300 {
+            let mut bytes = good.clone();
+            for _ in 0..1 + next() % 16 {
+                let at = usize::try_from(next() % bytes.len() as u64).unwrap();
+                bytes[at] = u8::try_from(next() & 0xFF).unwrap();
+            }
+            let Ok(fs) = open(bytes) else { continue };
+            let mut ids = Vec::new();
+            let _ = fs.walk(&mut |entry| ids.push(entry.id));
+            for id in ids {
+                let _ = fs.read_content(
+                    &id,
+                    None,
+                    &mut Capped {
+                        written: 0,
+                        cap: 1 << 20,
+                    },
+                );
+            }
+            let _ = fs.unallocated();
+        }
+    }
+}
+
+#[test]
+fn a_deleted_inode_whose_name_is_gone_is_listed_as_an_orphan_with_its_content() {
+    let mut bytes = image("ext4-small");
+    let key = key("ext4-small");
+    let note = key
+        .iter()
+        .find(|f| f["path"] == "/docs/deleted_note.txt")
+        .unwrap();
+    let number = note["inode"].as_u64().unwrap();
+    // Wipe the removed entry's inode number: the name can no longer be tied to it.
+    let name_at = bytes
+        .windows(16)
+        .position(|w| w == b"deleted_note.txt")
+        .unwrap();
+    patch(&mut bytes, (name_at - 8) as u64, &0u32.to_le_bytes());
+    let fs = open(bytes).unwrap();
+    let (entries, _) = walk(fs.as_ref());
+    assert!(!entries.iter().any(|e| e.path == "/docs/deleted_note.txt"));
+    let orphan_path = format!("/$OrphanFiles/OrphanFile-{number}");
+    let orphan = entries.iter().find(|e| e.path == orphan_path).unwrap();
+    assert!(orphan.deleted);
+    assert_eq!(orphan.size, note["size"].as_u64().unwrap());
+    assert_eq!(
+        sha256_hex(&content(fs.as_ref(), &orphan.id)),
+        note["sha256"].as_str().unwrap()
+    );
+    let last_two: Vec<&str> = entries[entries.len() - 2..]
+        .iter()
+        .map(|e| e.path.as_str())
+        .collect();
+    assert_eq!(
+        last_two,
+        vec!["/$OrphanFiles", orphan_path.as_str()],
+        "orphans come last"
+    );
 }

@@ -29,6 +29,8 @@ pub struct GroupDescriptor {
     pub inode_table: u64,
     /// `bg_flags` (`BG_INODE_UNINIT`, `BG_BLOCK_UNINIT`, ...).
     pub flags: u16,
+    /// `bg_itable_unused`: inodes at the end of the table never initialised.
+    pub itable_unused: u32,
 }
 
 impl GroupDescriptor {
@@ -44,6 +46,12 @@ impl GroupDescriptor {
             inode_bitmap: join(0x4, 0x24),
             inode_table: join(0x8, 0x28),
             flags: le.u16(0x12),
+            itable_unused: u32::from(le.u16(0x1C))
+                | if wide {
+                    u32::from(le.u16(0x32)) << 16
+                } else {
+                    0
+                },
         }
     }
 }

@@ -25,6 +25,7 @@ mod inline;
 mod inode;
 mod le;
 mod map;
+mod orphan;
 mod superblock;
 mod walk;
 

@@ -5,6 +5,7 @@
 //! loops and hard-linked directories). A deleted name is only followed into
 //! a directory whose inode is unallocated: a renamed directory leaves its
 //! old name in the slack, but its content belongs under its live name.
+//! Orphan inodes follow the tree, under a virtual `$OrphanFiles` directory.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,7 +37,11 @@ pub fn walk(fs: &Ext4, visit: &mut dyn FnMut(FileEntry)) -> Result<Vec<Problem>,
     };
     let mut pending: Vec<Pending> = walker.children(&root, "", false);
     pending.reverse();
+    let mut named_inodes = BTreeSet::new();
     while let Some(next) = pending.pop() {
+        if let Ok(number) = next.entry.id.parse::<u32>() {
+            named_inodes.insert(number);
+        }
         let descend = next.inode.as_ref().filter(|inode| {
             inode.kind() == EntryKind::Directory
                 && (!next.name_deleted || !walker.inode_allocated(inode.number))
@@ -50,6 +55,9 @@ pub fn walk(fs: &Ext4, visit: &mut dyn FnMut(FileEntry)) -> Result<Vec<Problem>,
         children.reverse();
         pending.append(&mut children);
     }
+    for entry in walker.orphans(&named_inodes) {
+        visit(entry);
+    }
     Ok(walker.problems)
 }
 
@@ -60,8 +68,8 @@ struct Pending {
     name_deleted: bool,
 }
 
-struct Walker<'a> {
-    fs: &'a Ext4,
+pub(super) struct Walker<'a> {
+    pub(super) fs: &'a Ext4,
     problems: Vec<Problem>,
     visited_dirs: BTreeSet<u32>,
     inode_bitmaps: BTreeMap<u32, Option<Vec<u8>>>,
@@ -116,7 +124,7 @@ impl Walker<'_> {
     }
 
     /// Fills the entry's metadata, byte runs and link target from `inode`.
-    fn describe(&mut self, entry: &mut FileEntry, inode: &Inode) {
+    pub(super) fn describe(&mut self, entry: &mut FileEntry, inode: &Inode) {
         entry.kind = inode.kind();
         entry.size = inode.size_bytes;
         entry.times = inode.times;
@@ -209,7 +217,7 @@ impl Walker<'_> {
 
     /// Whether inode `number` is marked in use in its group's inode bitmap
     /// (unreadable bitmaps count as in use; uninitialised groups as free).
-    fn inode_allocated(&mut self, number: u32) -> bool {
+    pub(super) fn inode_allocated(&mut self, number: u32) -> bool {
         let sb = self.fs.superblock();
         let Some(index) = number.checked_sub(1) else {
             return false;
