@@ -649,3 +649,13 @@ fn a_deleted_inode_whose_name_is_gone_is_listed_as_an_orphan_with_its_content() 
         "orphans come last"
     );
 }
+
+#[test]
+fn a_group_descriptor_pointing_past_the_volume_makes_its_inodes_unreadable_not_the_volume() {
+    let mut bytes = image("ext4-small");
+    // Group 0's descriptor (block 2 with 1 KiB blocks): bg_inode_table_lo.
+    patch(&mut bytes, 2 * 1024 + 8, &0x00FF_FFFFu32.to_le_bytes());
+    let fs = open(bytes).unwrap();
+    let error = fs.walk(&mut |_| {}).unwrap_err().to_string();
+    assert!(error.contains("invalid group 0"), "{error}");
+}

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use super::le::Le;
 use super::superblock::{INCOMPAT_64BIT, INCOMPAT_META_BG, Superblock};
 use super::{Error, corrupt, read_volume};
+use crate::Problem;
 use crate::evidence::EvidenceSource;
 
 /// `bg_flags`: the inode table and bitmap are not initialised (all free).
@@ -31,6 +32,9 @@ pub struct GroupDescriptor {
     pub flags: u16,
     /// `bg_itable_unused`: inodes at the end of the table never initialised.
     pub itable_unused: u32,
+    /// Whether the inode bitmap and table lie inside the file system; the
+    /// inodes of an invalid group cannot be read.
+    pub valid: bool,
 }
 
 impl GroupDescriptor {
@@ -46,6 +50,7 @@ impl GroupDescriptor {
             inode_bitmap: join(0x4, 0x24),
             inode_table: join(0x8, 0x28),
             flags: le.u16(0x12),
+            valid: true,
             itable_unused: u32::from(le.u16(0x1C))
                 | if wide {
                     u32::from(le.u16(0x32)) << 16
@@ -57,11 +62,13 @@ impl GroupDescriptor {
 }
 
 /// Reads the descriptors of all groups and checks that their bitmaps and
-/// inode tables lie inside the file system.
+/// inode tables lie inside the file system; groups where they do not are
+/// marked invalid and reported as problems.
 pub fn read_descriptors(
     volume: &Arc<dyn EvidenceSource>,
     sb: &Superblock,
-) -> Result<Vec<GroupDescriptor>, Error> {
+) -> Result<(Vec<GroupDescriptor>, Vec<Problem>), Error> {
+    let mut problems = Vec::new();
     let per_block = sb.block_size / sb.desc_size;
     let desc_len = sb.desc_size as usize;
     let wide = sb.has_incompat(INCOMPAT_64BIT) && sb.desc_size >= 64;
@@ -78,12 +85,15 @@ pub fn read_descriptors(
             if groups.len() == sb.group_count as usize {
                 break;
             }
-            let descriptor = GroupDescriptor::parse(record, wide);
-            check_descriptor(sb, &descriptor, groups.len(), offset)?;
+            let mut descriptor = GroupDescriptor::parse(record, wide);
+            if let Err(problem) = check_descriptor(sb, &descriptor, groups.len(), offset) {
+                descriptor.valid = false;
+                problems.push(problem);
+            }
             groups.push(descriptor);
         }
     }
-    Ok(groups)
+    Ok((groups, problems))
 }
 
 /// Block number of descriptor-table block `index`.
@@ -103,7 +113,7 @@ fn check_descriptor(
     descriptor: &GroupDescriptor,
     group: usize,
     table_offset: u64,
-) -> Result<(), Error> {
+) -> Result<(), Problem> {
     let inode_table_blocks = (u64::from(sb.inodes_per_group) * u64::from(sb.inode_size))
         .div_ceil(u64::from(sb.block_size));
     let table_end = descriptor.inode_table.checked_add(inode_table_blocks);
@@ -112,8 +122,9 @@ fn check_descriptor(
     let table_inside = table_end.is_some_and(|end| end <= sb.blocks_count);
     let usable = inside(descriptor.inode_bitmap) && table_inside;
     if !uninit && !usable {
-        return Err(corrupt(
+        return Err(Problem::at(
             table_offset,
+            u64::from(sb.desc_size),
             format!(
                 "group {group}: inode table at block {} or inode bitmap at block {} lies past the \
                  {} blocks of the file system",

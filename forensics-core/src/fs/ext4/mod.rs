@@ -52,6 +52,9 @@ pub struct Ext4 {
     volume: Arc<dyn EvidenceSource>,
     superblock: Superblock,
     groups: Vec<GroupDescriptor>,
+    /// Problems found while opening (invalid group descriptors), reported by
+    /// every walk.
+    open_problems: Vec<Problem>,
 }
 
 impl std::fmt::Debug for Ext4 {
@@ -70,11 +73,12 @@ impl Ext4 {
         let mut raw = vec![0u8; SUPERBLOCK_LEN];
         read_volume(volume.as_ref(), SUPERBLOCK_OFFSET, &mut raw)?;
         let superblock = Superblock::parse(&raw)?;
-        let groups = group::read_descriptors(&volume, &superblock)?;
+        let (groups, open_problems) = group::read_descriptors(&volume, &superblock)?;
         Ok(Self {
             volume,
             superblock,
             groups,
+            open_problems,
         })
     }
 
@@ -108,7 +112,13 @@ impl Ext4 {
         let table = self
             .groups
             .get(group)
-            .ok_or_else(|| corrupt(0, format!("inode {number} lies in a missing group {group}")))?
+            .filter(|descriptor| descriptor.valid)
+            .ok_or_else(|| {
+                corrupt(
+                    0,
+                    format!("inode {number} lies in missing or invalid group {group}"),
+                )
+            })?
             .inode_table;
         sb.block_offset(table)
             .and_then(|start| start.checked_add(slot * u64::from(sb.inode_size)))

@@ -21,6 +21,9 @@ impl Walker<'_> {
         let dir_path = format!("/{ORPHAN_DIR_NAME}");
         let mut orphans = Vec::new();
         for (group, descriptor) in (0u32..).zip(&fs.groups) {
+            if !descriptor.valid {
+                continue;
+            }
             let mut used_inodes = sb.inodes_per_group;
             if sb.uninit_flags_valid() {
                 if descriptor.flags & BG_INODE_UNINIT != 0 {

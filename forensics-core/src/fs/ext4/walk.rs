@@ -31,7 +31,7 @@ pub fn walk(fs: &Ext4, visit: &mut dyn FnMut(FileEntry)) -> Result<Vec<Problem>,
     }
     let mut walker = Walker {
         fs,
-        problems: Vec::new(),
+        problems: fs.open_problems.clone(),
         visited_dirs: BTreeSet::from([ROOT_INODE]),
         inode_bitmaps: BTreeMap::new(),
     };
