@@ -60,8 +60,8 @@ pub fn parse_dir_block(
         return None;
     }
     let mut at = 0usize;
-    while at + ENTRY_HEADER_LEN <= block.len() {
-        let le = Le(&block[at..]);
+    while let Some(header) = block.get(at..at + ENTRY_HEADER_LEN) {
+        let le = Le(header);
         let inode = le.u32(0);
         let rec_len = rec_len(le.u16(4), block.len());
         let (name_len, file_type) = name_len_and_type(le.u8(6), le.u8(7), kind.has_file_type);
@@ -74,7 +74,9 @@ pub fn parse_dir_block(
                 format!("directory entry name of {name_len} bytes overruns rec_len {rec_len}"),
             ));
         }
-        let name = &block[at + ENTRY_HEADER_LEN..at + ENTRY_HEADER_LEN + name_len];
+        let Some(name) = block.get(at + ENTRY_HEADER_LEN..at + ENTRY_HEADER_LEN + name_len) else {
+            return Some((at, "directory entry name lies past the block".to_owned()));
+        };
         if inode != 0 && name_len > 0 {
             entries.push(DirEntry {
                 inode,

@@ -1,17 +1,42 @@
 //! ext2, ext3 and ext4, read-only: superblock, group descriptors, inodes,
 //! extent trees and indirect block maps, inline data, linear and htree
-//! directories, symlinks, and deleted entries recovered from directory slack.
+//! directories, symlinks, deleted entries recovered from directory slack,
+//! orphan inodes, and unallocated blocks.
 //!
-//! The journal is **not** replayed: what is listed and read is what the
-//! volume holds on disk, as The Sleuth Kit shows it. Metadata that only sits
-//! in the journal (changes not yet checkpointed) is not seen.
+//! # What is read
+//! - **The journal is not replayed**: what is listed and read is what the
+//!   volume holds on disk, as The Sleuth Kit shows it. Changes that only sit
+//!   in the journal (not yet checkpointed) are not seen.
+//! - Entry ids are inode numbers (`"12"`); `read_content` takes them, for
+//!   allocated and deleted inodes alike, and writes a symlink's target for a
+//!   symlink. Holes and unwritten extents read as zeros.
+//! - Times: modified = `i_mtime`, accessed = `i_atime`, changed = `i_ctime`,
+//!   created = `i_crtime` (large inodes only), with the nanosecond and epoch
+//!   bits of the `_extra` fields where the inode has them.
+//! - Deleted entries are names found in the gaps of directory blocks (see
+//!   `dir.rs`); their metadata and content come from the inode they name,
+//!   which keeps its extent tree or block pointers when the file was removed
+//!   by tools such as `debugfs rm` (the Linux kernel clears them on delete,
+//!   so content of kernel-deleted files is empty or zeros, as in TSK).
+//!   Unallocated, once-used inodes that no name reaches are listed after the
+//!   tree under the virtual `/$OrphanFiles` directory (see `orphan.rs`).
+//! - Problem offsets are offsets in the volume (the caller adds the
+//!   partition's start).
 //!
-//! Entry ids are inode numbers. Deleted entries are names found in the gaps
-//! of directory blocks (see `dir.rs`); their metadata and content come from
-//! the inode they name, which keeps its extent tree or block pointers when
-//! the file was removed by tools such as `debugfs rm` (the Linux kernel
-//! clears them on delete, so content of kernel-deleted files reads as zeros
-//! or is empty).
+//! # Example
+//! ```no_run
+//! use std::sync::Arc;
+//! use forensics_core::evidence::{EvidenceSource, MemorySource};
+//! use forensics_core::fs::{FileSystem, ext4::Ext4};
+//!
+//! # let image_bytes = Vec::new();
+//! let volume: Arc<dyn EvidenceSource> = Arc::new(MemorySource::new(image_bytes));
+//! let fs = Ext4::open(volume)?;
+//! let problems = fs.walk(&mut |entry| println!("{} {}", entry.id, entry.path))?;
+//! let mut hosts = Vec::new();
+//! fs.read_content("13", None, &mut hosts)?;
+//! # Ok::<(), forensics_core::fs::Error>(())
+//! ```
 //!
 //! Sources: the kernel's `Documentation/filesystems/ext4/` (cited per file).
 
