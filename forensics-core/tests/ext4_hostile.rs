@@ -22,6 +22,15 @@ fn bad_superblocks_are_refused_with_errors() {
         assert!(open(bytes).is_err(), "{what}");
     }
     assert!(open(good[..1500].to_vec()).is_err(), "truncated superblock");
+    // Four million groups of 8 blocks: the descriptor table would need 128 MiB.
+    let mut bytes = good.clone();
+    patch(&mut bytes, 1024 + 0x20, &8u32.to_le_bytes());
+    patch(&mut bytes, 1024 + 0x4, &(8u32 * 4_000_000).to_le_bytes());
+    patch(&mut bytes, 1024 + 0x28, &8u32.to_le_bytes());
+    let Err(error) = open(bytes) else {
+        panic!("accepted")
+    };
+    assert!(error.to_string().contains("past the"), "{error}");
 }
 
 #[test]

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use super::le::Le;
-use super::superblock::{INCOMPAT_64BIT, INCOMPAT_META_BG, Superblock};
+use super::superblock::{INCOMPAT_64BIT, INCOMPAT_META_BG, SUPERBLOCK_OFFSET, Superblock};
 use super::{Error, corrupt, read_volume};
 use crate::Problem;
 use crate::evidence::EvidenceSource;
@@ -73,7 +73,21 @@ pub fn read_descriptors(
     let desc_len = sb.desc_size as usize;
     let wide = sb.has_incompat(INCOMPAT_64BIT) && sb.desc_size >= 64;
     let table_blocks = sb.group_count.div_ceil(per_block);
-    let mut groups = Vec::with_capacity(sb.group_count as usize);
+    // The claimed group count sizes nothing until the table has been read:
+    // a classic table must lie inside the volume.
+    let table_end =
+        (u64::from(sb.first_data_block) + 1 + u64::from(table_blocks)) * u64::from(sb.block_size);
+    if !sb.has_incompat(INCOMPAT_META_BG) && table_end > volume.len() {
+        return Err(corrupt(
+            SUPERBLOCK_OFFSET,
+            format!(
+                "{} block groups need a descriptor table up to byte {table_end}, past the {}-byte volume",
+                sb.group_count,
+                volume.len()
+            ),
+        ));
+    }
+    let mut groups = Vec::new();
     let mut block = vec![0u8; sb.block_size as usize];
     for table_block in 0..table_blocks {
         let block_number = descriptor_block(sb, table_block, per_block);

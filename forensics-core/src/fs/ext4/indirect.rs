@@ -5,6 +5,8 @@
 //! Source: kernel `Documentation/filesystems/ext4/ifork.rst` ("Direct/Indirect
 //! Block Addressing").
 
+use std::collections::BTreeSet;
+
 use super::le::Le;
 use super::map::BlockRun;
 use super::{Blocks, Error, corrupt};
@@ -31,6 +33,7 @@ pub fn indirect_runs(
         wanted_blocks,
         next_logical: 0,
         indirect_bytes: 0,
+        visited: BTreeSet::new(),
         runs: Vec::new(),
     };
     let le = Le(i_block);
@@ -49,6 +52,7 @@ struct BlockMap<'a, 'b> {
     wanted_blocks: u64,
     next_logical: u64,
     indirect_bytes: usize,
+    visited: BTreeSet<u64>,
     runs: Vec<BlockRun>,
 }
 
@@ -122,6 +126,17 @@ impl BlockMap<'_, '_> {
                 ),
             ));
         }
+        // A sane map never uses an indirect block twice; a repeat would let a
+        // few blocks stand for an exponential number of pointers.
+        if !self.visited.insert(physical) {
+            return Err(corrupt(
+                offset,
+                format!(
+                    "inode {}: indirect block {physical} is used twice (loop)",
+                    self.inode
+                ),
+            ));
+        }
         self.indirect_bytes += self.blocks.block_size();
         if self.indirect_bytes > MAX_INDIRECT_BYTES {
             return Err(corrupt(
@@ -185,9 +200,9 @@ mod tests {
         let blocks = Blocks::new(&source, 1024, 8);
         let mut i_block = [0u8; 60];
         i_block[56..60].copy_from_slice(&5u32.to_le_bytes());
-        // Triple indirect through block 5 pointing at itself: bounded work.
-        let result = indirect_runs(&blocks, &i_block, u64::MAX, 3);
-        assert!(result.is_err() || result.is_ok());
+        // Triple indirect through block 5 pointing at itself: a loop error.
+        let error = indirect_runs(&blocks, &i_block, u64::MAX, 3).unwrap_err();
+        assert!(error.to_string().contains("loop"), "{error}");
         i_block[0..4].copy_from_slice(&999u32.to_le_bytes());
         assert!(indirect_runs(&blocks, &i_block, 4, 3).is_err());
     }

@@ -22,6 +22,9 @@ use crate::fs::{EntryKind, FileEntry};
 
 /// Cap on the bytes of one directory that are read (about ten million names).
 pub const MAX_DIR_BYTES: u64 = 256 << 20;
+/// Cap on the byte runs kept in one listed entry (content reads are not
+/// capped: `read_content` maps the file again).
+pub const MAX_LISTED_RUNS: usize = 1 << 16;
 
 /// Walks the file system, calling `visit` with every entry.
 pub fn walk(fs: &Ext4, visit: &mut dyn FnMut(FileEntry)) -> Result<Vec<Problem>, Error> {
@@ -135,7 +138,16 @@ impl Walker<'_> {
             return;
         }
         match storage(&self.fs.blocks(), inode) {
-            Ok(Storage::Runs(runs)) => entry.byte_runs = runs,
+            Ok(Storage::Runs(mut runs)) => {
+                if runs.len() > MAX_LISTED_RUNS {
+                    runs.truncate(MAX_LISTED_RUNS);
+                    self.problems.push(Problem::general(format!(
+                        "{}: more than {MAX_LISTED_RUNS} byte runs; only the first are listed",
+                        entry.path
+                    )));
+                }
+                entry.byte_runs = runs;
+            }
             Ok(Storage::Inline) => {}
             Err(error) => self.problem(&entry.path, &error),
         }
