@@ -55,12 +55,10 @@ impl Walker<'_> {
         }
         orphans.sort_by(|a, b| a.name.cmp(&b.name));
         let virtual_id = (u64::from(sb.inodes_count) + 1).to_string();
-        let mut listing = vec![FileEntry::new(
-            virtual_id,
-            dir_path,
-            EntryKind::Directory,
-            0,
-        )];
+        let mut virtual_dir = FileEntry::new(virtual_id, dir_path, EntryKind::Directory, 0);
+        // No permissions: the directory exists only in this listing.
+        virtual_dir.mode = Some(0);
+        let mut listing = vec![virtual_dir];
         listing.append(&mut orphans);
         listing
     }
