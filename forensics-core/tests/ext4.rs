@@ -338,3 +338,40 @@ fn a_deleted_inode_whose_name_is_gone_is_listed_as_an_orphan_with_its_content() 
         "orphans come last"
     );
 }
+
+#[test]
+fn a_renamed_directorys_old_name_is_listed_deleted_without_its_children() {
+    if Command::new("debugfs").arg("-V").output().is_err() {
+        eprintln!("skipped: debugfs (e2fsprogs) not installed");
+        return;
+    }
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(&image("ext4-small")).unwrap();
+    let path = file.path().to_str().unwrap().to_owned();
+    for request in ["link /docs /docs_old", "unlink /docs"] {
+        let status = Command::new("debugfs")
+            .args(["-w", "-R", request, &path])
+            .output()
+            .unwrap()
+            .status;
+        assert!(status.success(), "debugfs {request}");
+    }
+    let fs = open(std::fs::read(&path).unwrap()).unwrap();
+    let (entries, _) = walk(fs.as_ref());
+    let old = entries.iter().find(|e| e.path == "/docs").unwrap();
+    assert!(old.deleted);
+    assert!(
+        !entries.iter().any(|e| e.path.starts_with("/docs/")),
+        "children stay under the live name"
+    );
+    let live = entries
+        .iter()
+        .find(|e| e.path == "/docs_old/report.txt")
+        .unwrap();
+    assert!(!live.deleted);
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.path == "/docs_old/deleted_note.txt" && e.deleted)
+    );
+}
