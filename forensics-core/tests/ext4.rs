@@ -375,3 +375,46 @@ fn a_renamed_directorys_old_name_is_listed_deleted_without_its_children() {
             .any(|e| e.path == "/docs_old/deleted_note.txt" && e.deleted)
     );
 }
+
+#[test]
+fn a_bigalloc_volume_lists_reads_and_counts_free_clusters() {
+    if Command::new("mke2fs").arg("-V").output().is_err() {
+        eprintln!("skipped: mke2fs (e2fsprogs) not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("src");
+    std::fs::create_dir_all(source.join("sub")).unwrap();
+    let big: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(source.join("sub/big.bin"), &big).unwrap();
+    std::fs::write(source.join("small.txt"), b"bigalloc\n").unwrap();
+    let image = dir.path().join("bigalloc.img");
+    let made = Command::new("mke2fs")
+        .args([
+            "-q", "-F", "-t", "ext4", "-O", "bigalloc", "-C", "16384", "-b", "1024", "-d",
+        ])
+        .arg(&source)
+        .arg(&image)
+        .arg("8M")
+        .env("E2FSPROGS_FAKE_TIME", "1672531200")
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let bytes = std::fs::read(&image).unwrap();
+    let free_blocks = u64::from(u32::from_le_bytes(
+        bytes[1024 + 0x0C..1024 + 0x10].try_into().unwrap(),
+    ));
+    let fs = open(bytes).unwrap();
+    let (entries, problems) = walk(fs.as_ref());
+    assert!(problems.is_empty(), "{problems:?}");
+    let big_entry = entries.iter().find(|e| e.path == "/sub/big.bin").unwrap();
+    assert_eq!(content(fs.as_ref(), &big_entry.id), big);
+    let small = entries.iter().find(|e| e.path == "/small.txt").unwrap();
+    assert_eq!(content(fs.as_ref(), &small.id), b"bigalloc\n");
+    let free_bytes: u64 = fs.unallocated().unwrap().iter().map(|r| r.len_bytes).sum();
+    assert_eq!(free_bytes, free_blocks * 1024);
+}

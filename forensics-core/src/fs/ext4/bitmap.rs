@@ -4,7 +4,8 @@
 //! `metadata_csum`) has no bitmap on disk: all its blocks are free except
 //! its superblock backup, descriptor table and reserved growth blocks, and
 //! its own bitmaps and inode table when they lie inside the group (with
-//! `flex_bg` they usually lie in the flex group's first group).
+//! `flex_bg` they usually lie in the flex group's first group). With
+//! `bigalloc` each bit stands for a cluster of `cluster_ratio` blocks.
 
 use super::group::{BG_BLOCK_UNINIT, GroupDescriptor};
 use super::superblock::Superblock;
@@ -24,10 +25,17 @@ pub fn unallocated(fs: &Ext4) -> Result<Vec<ByteRange>, Error> {
             fs.blocks().read(descriptor.block_bitmap, &mut bitmap)?;
         }
         let first = sb.group_first_block(group);
-        for bit in 0..sb.blocks_in_group(group) {
+        let blocks_in_group = sb.blocks_in_group(group);
+        let ratio = u64::from(sb.cluster_ratio);
+        for bit in 0..blocks_in_group.div_ceil(ratio) {
             let byte = bitmap.get((bit / 8) as usize).copied().unwrap_or(0xFF);
             if byte >> (bit % 8) & 1 == 0 {
-                push_merged(&mut ranges, (first + bit) * block_size, block_size);
+                let len_blocks = ratio.min(blocks_in_group - bit * ratio);
+                push_merged(
+                    &mut ranges,
+                    (first + bit * ratio) * block_size,
+                    len_blocks * block_size,
+                );
             }
         }
     }
@@ -41,7 +49,10 @@ fn uninit_bitmap(sb: &Superblock, group: u32, descriptor: &GroupDescriptor, bitm
     let len = sb.blocks_in_group(group);
     let mut mark = |block: u64, count: u64| {
         for b in block..block.saturating_add(count) {
-            if let Some(bit) = b.checked_sub(first).filter(|&bit| bit < len)
+            if let Some(bit) = b
+                .checked_sub(first)
+                .filter(|&bit| bit < len)
+                .map(|bit| bit / u64::from(sb.cluster_ratio))
                 && let Some(byte) = bitmap.get_mut((bit / 8) as usize)
             {
                 *byte |= 1 << (bit % 8);

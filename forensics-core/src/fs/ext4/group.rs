@@ -75,8 +75,8 @@ pub fn read_descriptors(
     let table_blocks = sb.group_count.div_ceil(per_block);
     // The claimed group count sizes nothing until the table has been read:
     // a classic table must lie inside the volume.
-    let table_end =
-        (u64::from(sb.first_data_block) + 1 + u64::from(table_blocks)) * u64::from(sb.block_size);
+    let table_end = (SUPERBLOCK_OFFSET / u64::from(sb.block_size) + 1 + u64::from(table_blocks))
+        * u64::from(sb.block_size);
     if !sb.has_incompat(INCOMPAT_META_BG) && table_end > volume.len() {
         return Err(corrupt(
             SUPERBLOCK_OFFSET,
@@ -112,7 +112,10 @@ pub fn read_descriptors(
 
 /// Block number of descriptor-table block `index`.
 fn descriptor_block(sb: &Superblock, index: u32, per_block: u32) -> u64 {
-    let classic = u64::from(sb.first_data_block) + 1 + u64::from(index);
+    // The table follows the block holding the primary superblock (block 1
+    // with 1 KiB blocks, else block 0).
+    let superblock_block = SUPERBLOCK_OFFSET / u64::from(sb.block_size);
+    let classic = superblock_block + 1 + u64::from(index);
     if !sb.has_incompat(INCOMPAT_META_BG) || index < sb.first_meta_bg {
         return classic;
     }

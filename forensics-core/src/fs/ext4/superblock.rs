@@ -32,6 +32,11 @@ pub const INCOMPAT_64BIT: u32 = 0x80;
 pub const INCOMPAT_INLINE_DATA: u32 = 0x8000;
 /// `s_feature_ro_compat`: backup superblocks only in groups 0, 1, 3^n, 5^n, 7^n.
 pub const RO_COMPAT_SPARSE_SUPER: u32 = 0x1;
+/// `s_feature_ro_compat`: block bitmaps track clusters of 2^n blocks.
+pub const RO_COMPAT_BIGALLOC: u32 = 0x200;
+/// Largest `s_log_cluster_size - s_log_block_size` accepted (the kernel
+/// allows far less; this is a sanity bound).
+const MAX_LOG_CLUSTER_RATIO: u32 = 16;
 /// `s_feature_ro_compat`: group descriptors have checksums (uninit flags valid).
 pub const RO_COMPAT_GDT_CSUM: u32 = 0x10;
 /// `s_feature_ro_compat`: metadata checksums (uninit flags valid).
@@ -52,6 +57,8 @@ pub struct Superblock {
     pub blocks_per_group: u32,
     /// `s_inodes_per_group`.
     pub inodes_per_group: u32,
+    /// Blocks per bitmap bit: 1, or the cluster size in blocks with bigalloc.
+    pub cluster_ratio: u32,
     /// Size of an on-disk inode record in bytes.
     pub inode_size: u32,
     /// Size of a group descriptor in bytes (32, or `s_desc_size` with 64bit).
@@ -119,6 +126,7 @@ impl Superblock {
             block_size,
             blocks_per_group: le.u32(0x20),
             inodes_per_group: le.u32(0x28),
+            cluster_ratio: 1,
             inode_size,
             desc_size,
             feature_compat: le.u32(0x5C),
@@ -129,6 +137,16 @@ impl Superblock {
             volume_name: text_until_nul(raw.get(0x78..0x88).unwrap_or_default()),
             group_count: 0,
         };
+        if superblock.has_ro_compat(RO_COMPAT_BIGALLOC) {
+            let log_ratio = le.u32(0x1C).wrapping_sub(log_block_size);
+            if log_ratio > MAX_LOG_CLUSTER_RATIO {
+                return Err(corrupt(
+                    SUPERBLOCK_OFFSET + 0x1C,
+                    format!("cluster size 2^{} blocks is invalid", log_ratio as i32),
+                ));
+            }
+            superblock.cluster_ratio = 1 << log_ratio;
+        }
         superblock.group_count = superblock.validate()?;
         Ok(superblock)
     }
@@ -137,7 +155,11 @@ impl Superblock {
     fn validate(&self) -> Result<u32, Error> {
         let at = |field: u64| SUPERBLOCK_OFFSET + field;
         let bits_per_block = self.block_size * 8;
-        if self.blocks_per_group == 0 || self.blocks_per_group > bits_per_block {
+        let clusters_per_group = self.blocks_per_group / self.cluster_ratio;
+        if self.blocks_per_group == 0
+            || clusters_per_group > bits_per_block
+            || !self.blocks_per_group.is_multiple_of(self.cluster_ratio)
+        {
             return Err(corrupt(
                 at(0x20),
                 format!(
@@ -170,12 +192,14 @@ impl Superblock {
                 format!("group descriptor size {} is invalid", self.desc_size),
             ));
         }
-        let expected_first = u32::from(self.block_size == 1024);
-        if self.first_data_block != expected_first {
+        // Block 0 holds the boot sector and superblock unless blocks are
+        // 1 KiB; bigalloc file systems with 1 KiB blocks also start at 0.
+        let highest_first = u32::from(self.block_size == 1024);
+        if self.first_data_block > highest_first {
             return Err(corrupt(
                 at(0x14),
                 format!(
-                    "first data block {} should be {expected_first} for {}-byte blocks",
+                    "first data block {} is impossible for {}-byte blocks",
                     self.first_data_block, self.block_size
                 ),
             ));
