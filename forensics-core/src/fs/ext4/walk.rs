@@ -22,6 +22,9 @@ use crate::fs::{EntryKind, FileEntry};
 
 /// Cap on the bytes of one directory that are read (about ten million names).
 pub const MAX_DIR_BYTES: u64 = 256 << 20;
+/// Cap on inode bitmaps kept in memory (16 MiB with 4 KiB blocks); the
+/// cache starts afresh when it is full.
+const MAX_CACHED_BITMAPS: usize = 4096;
 /// Cap on the byte runs kept in one listed entry (content reads are not
 /// capped: `read_content` maps the file again).
 pub const MAX_LISTED_RUNS: usize = 1 << 16;
@@ -236,6 +239,11 @@ impl Walker<'_> {
         };
         let group = index / sb.inodes_per_group;
         let bit = (index % sb.inodes_per_group) as usize;
+        if self.inode_bitmaps.len() >= MAX_CACHED_BITMAPS
+            && !self.inode_bitmaps.contains_key(&group)
+        {
+            self.inode_bitmaps.clear();
+        }
         let bitmap = self.inode_bitmaps.entry(group).or_insert_with(|| {
             let descriptor = self.fs.groups.get(group as usize)?;
             if sb.uninit_flags_valid() && descriptor.flags & BG_INODE_UNINIT != 0 {
