@@ -8,6 +8,7 @@
 
 mod entry;
 mod fat;
+pub mod ext4;
 mod layout;
 mod time;
 
@@ -54,6 +55,7 @@ pub fn open(volume: Arc<dyn EvidenceSource>) -> Result<Box<dyn FileSystem>, Erro
         Some(FsType::Fat12 | FsType::Fat16 | FsType::Fat32) => {
             Ok(Box::new(fat::FatFs::open(volume)?))
         }
+        Some(FsType::Ext2 | FsType::Ext3 | FsType::Ext4) => Ok(Box::new(ext4::Ext4::open(volume)?)),
         Some(other) => Err(Error::Unsupported { fs_type: other }),
         None => Err(Error::NotRecognised),
     }
