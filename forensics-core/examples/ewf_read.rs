@@ -45,15 +45,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Hash one buffer while the next one is decoded (on the other threads).
     while current_len > 0 {
         offset += current_len as u64;
-        let (read_next, ()) = rayon::join(
+        let (read_next, _) = rayon::join(
             || source.read_at(offset, &mut next),
             || {
-                if with_md5 {
-                    md5.update(&current[..current_len]);
-                }
-                if with_sha1 {
-                    sha1.update(&current[..current_len]);
-                }
+                let data = &current[..current_len];
+                rayon::join(
+                    || {
+                        if with_md5 {
+                            md5.update(data);
+                        }
+                    },
+                    || {
+                        if with_sha1 {
+                            sha1.update(data);
+                        }
+                    },
+                )
             },
         );
         std::mem::swap(&mut current, &mut next);

@@ -14,6 +14,10 @@ use super::volume::Volume;
 use crate::Problem;
 use crate::evidence::{Error, EvidenceInfo, Format, StoredHashes};
 
+/// Largest media size accepted: 1 PiB (far above any disk; a larger value
+/// is a crafted or corrupt volume section, and reading it would never end).
+pub const MAX_MEDIA_SIZE: u64 = 1 << 50;
+
 /// Supplies segment `number` (1-based). When `required` (the previous
 /// segment ended with a `next` section) a missing segment is an error naming
 /// it; otherwise `Ok(None)` means there is no such segment.
@@ -98,9 +102,13 @@ fn gather(segments: &[Segment], problems: &mut Vec<Problem>) -> Gathered {
                 ))
             };
             match section.kind.as_str() {
-                "volume" | "disk" | "data" if g.volume.is_none() => match Volume::parse(data) {
-                    Ok(v) => g.volume = Some(v),
-                    Err(what) => problems.push(at(what)),
+                "volume" | "disk" | "data" => match (Volume::parse(data), g.volume) {
+                    (Ok(v), None) => g.volume = Some(v),
+                    (Ok(v), Some(first)) if !same_media(&v, &first) => problems.push(at(
+                        "its media geometry differs from the first volume section: the segments may belong to different images".into(),
+                    )),
+                    (Ok(_), Some(_)) => {}
+                    (Err(what), _) => problems.push(at(what)),
                 },
                 "header2" if g.header2.is_none() => {
                     match decode_header_text(data, HeaderKind::Header2) {
@@ -145,6 +153,22 @@ fn gather(segments: &[Segment], problems: &mut Vec<Problem>) -> Gathered {
         )));
     }
     g
+}
+
+/// Whether two volume sections describe the same media (writers differ in
+/// the other fields of later `data` sections).
+fn same_media(a: &Volume, b: &Volume) -> bool {
+    (
+        a.chunk_count,
+        a.sectors_per_chunk,
+        a.bytes_per_sector,
+        a.sector_count,
+    ) == (
+        b.chunk_count,
+        b.sectors_per_chunk,
+        b.bytes_per_sector,
+        b.sector_count,
+    )
 }
 
 /// Resolves each `table` (or its `table2` backup) into a chunk group.
@@ -241,6 +265,14 @@ pub fn open_segments(
             "sector count x bytes per sector overflows 64 bits",
         )
     })?;
+    if media_size > MAX_MEDIA_SIZE {
+        return Err(Error::LimitExceeded {
+            path: first_path.to_path_buf(),
+            what: "a media size".into(),
+            value: media_size,
+            limit: MAX_MEDIA_SIZE,
+        });
+    }
     if !gathered.hash_section_found {
         problems.push(Problem::general(
             "no hash section: the image is incomplete and its stored MD5 is missing or unconfirmed",

@@ -68,6 +68,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use cache::DEFAULT_CACHE_BYTES;
+pub use image::MAX_MEDIA_SIZE;
 pub use naming::{MAX_SEGMENT_NUMBER, segment_extension, segment_path};
 pub use reader::EwfImage;
 pub use volume::MAX_CHUNK_SIZE;

@@ -73,6 +73,22 @@ pub fn parse_error2(data: &[u8]) -> Result<Vec<(u64, u64)>, String> {
         .collect())
 }
 
+/// Error2 section data for `(first_sector, sector_count)` ranges; `None`
+/// when a value does not fit the 32-bit fields.
+pub fn error2_bytes(ranges: &[(u64, u64)]) -> Option<Vec<u8>> {
+    let mut out = vec![0u8; 520];
+    out[..4].copy_from_slice(&u32::try_from(ranges.len()).ok()?.to_le_bytes());
+    let checksum = adler32(&out[..516]);
+    out[516..520].copy_from_slice(&checksum.to_le_bytes());
+    for &(first_sector, sector_count) in ranges {
+        out.extend(u32::try_from(first_sector).ok()?.to_le_bytes());
+        out.extend(u32::try_from(sector_count).ok()?.to_le_bytes());
+    }
+    let checksum = adler32(&out[520..]);
+    out.extend(checksum.to_le_bytes());
+    Some(out)
+}
+
 /// Hash section data for `md5`.
 pub fn hash_bytes(md5: &[u8; 16]) -> Vec<u8> {
     let mut out = vec![0u8; HASH_DATA_SIZE];
@@ -122,5 +138,7 @@ mod tests {
         data.extend(&entry);
         data.extend(adler32(&entry).to_le_bytes());
         assert_eq!(parse_error2(&data).unwrap(), vec![(10, 4)]);
+        assert_eq!(error2_bytes(&[(10, 4)]).unwrap(), data);
+        assert!(error2_bytes(&[(1 << 32, 1)]).is_none());
     }
 }

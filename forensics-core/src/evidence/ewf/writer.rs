@@ -26,7 +26,7 @@ use super::volume::{MAX_CHUNK_SIZE, Volume};
 pub use super::writer_options::{
     EwfCompression, EwfMediaType, EwfWriteError, EwfWriteOptions, EwfWriteSummary,
 };
-use super::writer_segment::SegmentWriter;
+use super::writer_segment::{SegmentWriter, error2_size};
 
 /// Chunks compressed per parallel batch.
 const BATCH_CHUNKS: usize = 256;
@@ -41,6 +41,10 @@ pub(super) struct StoredChunk {
 }
 
 /// Writes one E01 image from a stream of media bytes.
+///
+/// Call [`EwfWriter::finish`] at the end: it writes the digests and the final
+/// media size. Segments of a writer dropped without it do not open as an
+/// image (their volume section is still a placeholder).
 pub struct EwfWriter {
     first_path: PathBuf,
     options: EwfWriteOptions,
@@ -53,6 +57,8 @@ pub struct EwfWriter {
     segment: SegmentWriter,
     /// Finished segments and where their volume/data section data starts.
     volume_offsets: Vec<(PathBuf, u64)>,
+    /// Sector ranges `(first_sector, sector_count)` marked unreadable.
+    unreadable_sectors: Vec<(u64, u64)>,
 }
 
 impl EwfWriter {
@@ -90,6 +96,7 @@ impl EwfWriter {
             chunk_count: 0,
             segment,
             volume_offsets: Vec::new(),
+            unreadable_sectors: Vec::new(),
         })
     }
 
@@ -104,6 +111,39 @@ impl EwfWriter {
             if self.pending.len() == batch_bytes {
                 self.flush_pending()?;
             }
+        }
+        Ok(())
+    }
+
+    /// Appends `len_bytes` zero bytes for media that could not be read and
+    /// lists them in the `error2` section (as EnCase does with unreadable
+    /// sectors). The current media offset and `len_bytes` must be whole
+    /// sectors.
+    pub fn write_unreadable(&mut self, len_bytes: u64) -> Result<(), EwfWriteError> {
+        let sector = u64::from(self.options.bytes_per_sector);
+        let media_offset = self.media_size + self.pending.len() as u64;
+        if !media_offset.is_multiple_of(sector) || !len_bytes.is_multiple_of(sector) {
+            return Err(EwfWriteError::InvalidOption {
+                what: format!(
+                    "unreadable range of {len_bytes} bytes at media offset {media_offset} is not in whole {sector}-byte sectors"
+                ),
+            });
+        }
+        if len_bytes == 0 {
+            return Ok(());
+        }
+        let first_sector = media_offset / sector;
+        let sector_count = len_bytes / sector;
+        match self.unreadable_sectors.last_mut() {
+            Some((first, count)) if *first + *count == first_sector => *count += sector_count,
+            _ => self.unreadable_sectors.push((first_sector, sector_count)),
+        }
+        let zeros = vec![0u8; self.chunk_size];
+        let mut left = len_bytes;
+        while left > 0 {
+            let take = left.min(zeros.len() as u64) as usize;
+            self.write_all(&zeros[..take])?;
+            left -= take as u64;
         }
         Ok(())
     }
@@ -136,7 +176,8 @@ impl EwfWriter {
     }
 
     fn write_chunk(&mut self, chunk: &StoredChunk) -> Result<(), EwfWriteError> {
-        if !self.segment.fits(chunk.bytes.len() as u64) {
+        let error2_len = error2_size(self.unreadable_sectors.len());
+        if !self.segment.fits(chunk.bytes.len() as u64, error2_len) {
             self.next_segment()?;
         }
         self.segment.add_chunk(chunk)?;
@@ -173,8 +214,11 @@ impl EwfWriter {
         let volume = self.volume()?;
         let md5: [u8; 16] = self.md5.finalize().into();
         let sha1: [u8; 20] = self.sha1.finalize().into();
-        self.volume_offsets
-            .push(self.segment.finish_with_done(&md5, &sha1)?);
+        self.volume_offsets.push(self.segment.finish_with_done(
+            &md5,
+            &sha1,
+            &self.unreadable_sectors,
+        )?);
         let volume_bytes = volume.to_bytes();
         for (path, data_offset) in &self.volume_offsets {
             patch(path, *data_offset, &volume_bytes)?;
@@ -186,6 +230,7 @@ impl EwfWriter {
             padding_bytes,
             chunk_count: self.chunk_count,
             segment_files: self.volume_offsets.iter().map(|(p, _)| p.clone()).collect(),
+            unreadable_sectors: self.unreadable_sectors,
         })
     }
 

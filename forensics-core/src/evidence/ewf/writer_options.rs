@@ -99,6 +99,9 @@ pub struct EwfWriteSummary {
     pub chunk_count: u64,
     /// Segment files written, in order.
     pub segment_files: Vec<PathBuf>,
+    /// Ranges `(first_sector, sector_count)` written as unreadable (zeros),
+    /// listed in the `error2` section.
+    pub unreadable_sectors: Vec<(u64, u64)>,
 }
 
 /// Errors of the E01 writer.

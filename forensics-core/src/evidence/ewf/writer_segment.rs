@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::header::{HeaderValues, header_text, header2_text};
 use super::sections::{DESCRIPTOR_SIZE, FileHeader, SectionDescriptor};
 use super::table::{COMPRESSED_FLAG, MAX_ENTRIES_PER_TABLE, TABLE_HEADER_SIZE, table_bytes};
-use super::trailer::{DIGEST_DATA_SIZE, HASH_DATA_SIZE, digest_bytes, hash_bytes};
+use super::trailer::{DIGEST_DATA_SIZE, HASH_DATA_SIZE, digest_bytes, error2_bytes, hash_bytes};
 use super::volume::VOLUME_DATA_SIZE;
 use super::writer::{EwfWriteError, StoredChunk, create_new};
 
@@ -18,6 +18,15 @@ fn tables_size(entries: u64) -> u64 {
 
 /// Bytes the end of the last segment needs: `digest`, `hash`, `done`.
 const TRAILER_SIZE: u64 = 3 * DESCRIPTOR_SIZE + DIGEST_DATA_SIZE as u64 + HASH_DATA_SIZE as u64;
+
+/// Bytes of an `error2` section listing `ranges` ranges (0 for none).
+pub(super) fn error2_size(ranges: usize) -> u64 {
+    if ranges == 0 {
+        0
+    } else {
+        DESCRIPTOR_SIZE + 520 + 8 * ranges as u64 + 4
+    }
+}
 
 /// An open `sectors` section and the chunks in it.
 struct Group {
@@ -123,8 +132,9 @@ impl SegmentWriter {
     }
 
     /// Whether a chunk of `stored_len` bytes still fits with the tables and
-    /// trailer this segment must end with. The first chunk always fits.
-    pub(super) fn fits(&self, stored_len: u64) -> bool {
+    /// trailer this segment must end with (`error2_len` bytes of error2
+    /// section included). The first chunk always fits.
+    pub(super) fn fits(&self, stored_len: u64, error2_len: u64) -> bool {
         if self.chunks_written == 0 {
             return true;
         }
@@ -134,7 +144,7 @@ impl SegmentWriter {
         } else {
             0
         };
-        self.position + new_group + stored_len + tables_size(entries) + TRAILER_SIZE
+        self.position + new_group + stored_len + tables_size(entries) + TRAILER_SIZE + error2_len
             <= self.size_limit
     }
 
@@ -210,8 +220,17 @@ impl SegmentWriter {
         mut self,
         md5: &[u8; 16],
         sha1: &[u8; 20],
+        unreadable_sectors: &[(u64, u64)],
     ) -> Result<(PathBuf, u64), EwfWriteError> {
         self.close_group()?;
+        if !unreadable_sectors.is_empty() {
+            let error2 =
+                error2_bytes(unreadable_sectors).ok_or_else(|| EwfWriteError::MediaTooLarge {
+                    what: "an unreadable sector number does not fit the 32-bit error2 fields"
+                        .into(),
+                })?;
+            self.write_section("error2", &error2)?;
+        }
         self.write_section("digest", &digest_bytes(md5, sha1))?;
         self.write_section("hash", &hash_bytes(md5))?;
         self.write_terminal("done")?;

@@ -13,7 +13,7 @@ use crate::evidence::ewf::{self, open_from_memory};
 const NAME: &str = "mem.E01";
 
 /// A one-segment image of `data` in memory.
-fn image_bytes(data: &[u8], compression: EwfCompression) -> Vec<u8> {
+pub(super) fn image_bytes(data: &[u8], compression: EwfCompression) -> Vec<u8> {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut options = small_options(compression);
     options.segment_size_bytes = 64 << 20;
@@ -21,23 +21,23 @@ fn image_bytes(data: &[u8], compression: EwfCompression) -> Vec<u8> {
     std::fs::read(path).expect("read image")
 }
 
-fn sections(bytes: &[u8]) -> Vec<Section> {
+pub(super) fn sections(bytes: &[u8]) -> Vec<Section> {
     walk_segment(bytes, NAME).sections
 }
 
-fn section(bytes: &[u8], kind: &str) -> Section {
+pub(super) fn section(bytes: &[u8], kind: &str) -> Section {
     sections(bytes)
         .into_iter()
         .find(|s| s.kind == kind)
         .unwrap_or_else(|| panic!("no {kind} section"))
 }
 
-fn open(bytes: Vec<u8>) -> Result<crate::evidence::Evidence, Error> {
+pub(super) fn open(bytes: Vec<u8>) -> Result<crate::evidence::Evidence, Error> {
     open_from_memory(Path::new(NAME), vec![bytes])
 }
 
 /// Reads everything; asserts no read fails and the length is the media's.
-fn read_everything(evidence: &crate::evidence::Evidence) -> Vec<u8> {
+pub(super) fn read_everything(evidence: &crate::evidence::Evidence) -> Vec<u8> {
     read_all(evidence, 12_345)
 }
 
@@ -190,6 +190,22 @@ fn chunk_sizes_of_zero_and_four_gib_are_refused() {
 }
 
 #[test]
+fn an_absurd_media_size_is_refused() {
+    let bytes = image_bytes(&media(20 * 512, 44), EwfCompression::Fast);
+    let volume_section = section(&bytes, "volume");
+    let (start, end) = (
+        volume_section.data_start as usize,
+        volume_section.data_end as usize,
+    );
+    let mut volume = Volume::parse(&bytes[start..end]).expect("volume");
+    volume.sector_count = 1 << 45; // 16 PiB of 512-byte sectors
+    let mut bytes = bytes.clone();
+    bytes[start..end].copy_from_slice(&volume.to_bytes());
+    let error = open(bytes).expect_err("refused");
+    assert!(matches!(error, Error::LimitExceeded { .. }), "{error}");
+}
+
+#[test]
 fn a_section_loop_stops_the_walk() {
     let data = media(50 * 512, 37);
     let mut bytes = image_bytes(&data, EwfCompression::Fast);
@@ -299,103 +315,34 @@ fn random_byte_flips_never_panic() {
 }
 
 #[test]
-fn disagreeing_hash_and_digest_sections_are_a_problem() {
-    let data = media(20 * 512, 42);
-    let mut bytes = image_bytes(&data, EwfCompression::Fast);
-    let hash = section(&bytes, "hash");
-    let start = hash.data_start as usize;
-    bytes[start] ^= 0xff;
-    let sum = adler32(&bytes[start..start + 32]);
-    bytes[start + 32..start + 36].copy_from_slice(&sum.to_le_bytes());
-    let evidence = open(bytes).expect("open");
+fn segments_of_different_images_are_a_problem() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = write_image(
+        dir.path(),
+        "a",
+        &media(600 * 512, 50),
+        small_options(EwfCompression::Fast),
+    );
+    let b = write_image(
+        dir.path(),
+        "b",
+        &media(700 * 512, 51),
+        small_options(EwfCompression::Fast),
+    );
+    let first = std::fs::read(&a).expect("a.E01");
+    let mut segments = vec![first];
+    for number in 2..=20 {
+        match std::fs::read(b.with_extension(format!("E{number:02}"))) {
+            Ok(bytes) => segments.push(bytes),
+            Err(_) => break,
+        }
+    }
+    let evidence = open_from_memory(Path::new(NAME), segments).expect("open");
     let problems = &evidence.info.problems;
     assert!(
         problems
             .iter()
-            .any(|p| p.message.contains("digest section stores")),
+            .any(|p| p.message.contains("different images")),
         "{problems:?}"
     );
-}
-
-/// Inserts a section of `kind` holding `data` before the `digest` section,
-/// moving the descriptors after it.
-fn insert_before_digest(bytes: &[u8], kind: &str, data: &[u8]) -> Vec<u8> {
-    let digest = section(bytes, "digest").file_offset as usize;
-    let shift = 76 + data.len() as u64;
-    let mut out = bytes[..digest].to_vec();
-    let inserted = SectionDescriptor {
-        kind: kind.into(),
-        next_offset: digest as u64 + shift,
-        size_bytes: shift,
-    };
-    out.extend(inserted.to_bytes());
-    out.extend(data);
-    let mut tail = bytes[digest..].to_vec();
-    for moved in sections(bytes)
-        .iter()
-        .filter(|s| s.file_offset as usize >= digest)
-    {
-        let at = moved.file_offset as usize - digest;
-        let mut descriptor = SectionDescriptor::parse(&tail[at..at + 76]).expect("descriptor");
-        descriptor.next_offset += shift;
-        tail[at..at + 76].copy_from_slice(&descriptor.to_bytes());
-    }
-    out.extend(tail);
-    out
-}
-
-/// error2 section data for `(first_sector, sector_count)` ranges.
-fn error2_bytes(ranges: &[(u32, u32)]) -> Vec<u8> {
-    let mut data = vec![0u8; 520];
-    data[..4].copy_from_slice(&(ranges.len() as u32).to_le_bytes());
-    let sum = adler32(&data[..516]);
-    data[516..520].copy_from_slice(&sum.to_le_bytes());
-    let entries: Vec<u8> = ranges
-        .iter()
-        .flat_map(|(first, count)| [first.to_le_bytes(), count.to_le_bytes()].concat())
-        .collect();
-    data.extend(&entries);
-    data.extend(adler32(&entries).to_le_bytes());
-    data
-}
-
-#[test]
-fn acquisition_read_errors_in_error2_are_problems() {
-    let data = media(64 * 512, 43);
-    let bytes = image_bytes(&data, EwfCompression::Fast);
-    let bytes = insert_before_digest(&bytes, "error2", &error2_bytes(&[(8, 4), (40, 2)]));
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("errors.E01");
-    std::fs::write(&path, &bytes).expect("write");
-    let evidence = ewf::open(&path).expect("open");
-    let ranges: Vec<(Option<u64>, Option<u64>)> = evidence
-        .info
-        .problems
-        .iter()
-        .map(|p| (p.image_offset, p.len_bytes))
-        .collect();
-    assert_eq!(
-        ranges,
-        vec![
-            (Some(8 * 512), Some(4 * 512)),
-            (Some(40 * 512), Some(2 * 512))
-        ]
-    );
-    assert_eq!(read_everything(&evidence), data);
-    if tool_available("ewfinfo") {
-        // libewf reads the same ranges from our error2 layout.
-        let output = std::process::Command::new("ewfinfo")
-            .arg(&path)
-            .output()
-            .expect("ewfinfo");
-        let report = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            report.contains("at sector(s): 8 - 11 number: 4"),
-            "{report}"
-        );
-        assert!(
-            report.contains("at sector(s): 40 - 41 number: 2"),
-            "{report}"
-        );
-    }
 }

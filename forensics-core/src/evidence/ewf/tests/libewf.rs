@@ -213,3 +213,37 @@ fn ewfverify_accepts_several_tables_per_segment() {
     );
     assert!(text.contains(&md5_hex(&data)), "{text}");
 }
+
+#[test]
+fn ewfverify_and_ewfinfo_accept_our_error2_section() {
+    if !tool_available("ewfverify") || !tool_available("ewfinfo") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bad.E01");
+    let data = media(128 * 512, 15);
+    let mut writer = EwfWriter::create(&path, small_options(EwfCompression::Best)).expect("create");
+    writer.write_all(&data[..64 * 512]).expect("write");
+    writer.write_unreadable(8 * 512).expect("mark");
+    writer.write_all(&data[72 * 512..]).expect("write");
+    writer.finish().expect("finish");
+    let verify = Command::new("ewfverify")
+        .arg("-q")
+        .arg(&path)
+        .output()
+        .expect("run ewfverify");
+    let text = String::from_utf8_lossy(&verify.stdout);
+    assert!(
+        verify.status.success() && text.contains("SUCCESS"),
+        "{text}"
+    );
+    let info = Command::new("ewfinfo")
+        .arg(&path)
+        .output()
+        .expect("run ewfinfo");
+    let report = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        report.contains("at sector(s): 64 - 71 number: 8"),
+        "{report}"
+    );
+}

@@ -4,6 +4,7 @@
 mod corrupt;
 mod libewf;
 mod round_trip;
+mod trailer;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

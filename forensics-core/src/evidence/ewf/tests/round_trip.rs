@@ -227,3 +227,30 @@ fn more_chunks_than_one_table_holds_use_several_tables() {
     assert_eq!(read_all(&evidence, 1 << 20), data);
     assert_odd_reads(evidence.source.as_ref(), &data);
 }
+
+#[test]
+fn unreadable_ranges_are_zeros_listed_in_error2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bad.E01");
+    let data = media(64 * 512, 12);
+    let mut writer = EwfWriter::create(&path, small_options(EwfCompression::Fast)).expect("create");
+    writer.write_all(&data[..10 * 512]).expect("write");
+    writer.write_unreadable(2 * 512).expect("mark");
+    writer.write_unreadable(512).expect("mark adjacent");
+    writer.write_all(&data[13 * 512..]).expect("write");
+    assert!(matches!(
+        writer.write_unreadable(100),
+        Err(EwfWriteError::InvalidOption { .. })
+    ));
+    let summary = writer.finish().expect("finish");
+    assert_eq!(summary.unreadable_sectors, vec![(10, 3)]);
+    let mut expected = data.clone();
+    expected[10 * 512..13 * 512].fill(0);
+    assert_eq!(summary.md5, md5_hex(&expected));
+    let evidence = ewf::open(&path).expect("open");
+    let problems = &evidence.info.problems;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].image_offset, Some(10 * 512));
+    assert_eq!(problems[0].len_bytes, Some(3 * 512));
+    assert_eq!(read_all(&evidence, 4096), expected);
+}
