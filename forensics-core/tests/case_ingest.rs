@@ -1,6 +1,7 @@
 //! Ingest through a simple in-memory file system (a plug-in opener): every
 //! entry stored with its digests, batches resumable after a cancel, hash-set
 //! matches, and edited file rows named by `verify_case`.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -133,7 +134,7 @@ fn every_entry_is_stored_with_the_digests_of_its_content() {
     let (mut case, evidence) = new_case(dir.path(), "a.fcase");
     let summary = ingest::add_evidence(
         &mut case,
-        &[evidence.clone()],
+        std::slice::from_ref(&evidence),
         &options(10),
         &mut NoProgress,
         &AtomicBool::new(false),
@@ -177,7 +178,7 @@ fn a_cancelled_ingest_resumes_to_the_same_contents() {
     let (mut whole, evidence) = new_case(dir.path(), "whole.fcase");
     ingest::add_evidence(
         &mut whole,
-        &[evidence.clone()],
+        std::slice::from_ref(&evidence),
         &options(10),
         &mut NoProgress,
         &AtomicBool::new(false),
@@ -196,7 +197,7 @@ fn a_cancelled_ingest_resumes_to_the_same_contents() {
         };
         match ingest::add_evidence(
             &mut parts,
-            &[evidence.clone()],
+            std::slice::from_ref(&evidence),
             &options(10),
             &mut progress,
             &cancel,

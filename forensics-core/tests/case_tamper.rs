@@ -1,5 +1,6 @@
 //! Tampering with a case, as an attacker holding the file would (triggers
 //! dropped first), must make `verify_case` fail naming the entry or evidence.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;

@@ -2,6 +2,7 @@
 //! answer key's files; SIGKILLs at random moments of `case add` leave a
 //! consistent, verifiable case that resumes to the same contents; `case
 //! verify` exits 1 naming what fails.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
