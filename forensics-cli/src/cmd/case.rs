@@ -5,6 +5,7 @@
 //! host; `--key KEY` signs the entries. `case log` and `case verify` print the
 //! chain head, to be recorded outside the case.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
@@ -22,6 +23,13 @@ use serde_json::json;
 use super::hash_sink::progress_bar;
 use crate::args::{CaseAction, ExaminerArgs};
 use crate::{Outcome, output};
+
+/// `println!` that returns the error (a closed pipe) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
 
 /// Environment variable naming the examiner when `--examiner` is not given.
 const EXAMINER_ENV: &str = "FORENSICS_EXAMINER";
@@ -85,7 +93,7 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
         } => {
             let mut opened = open_for_change(&case, &who)?;
             let entry = opened.tag(object_id, &tag)?;
-            println!(
+            say!(
                 "tagged object {object_id} {tag:?} (custody entry {})",
                 entry.seq
             );
@@ -107,12 +115,12 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
         CaseAction::Keygen { out } => {
             let key = SigningKey::generate();
             key.write_private(&out)?;
-            println!(
+            say!(
                 "private key written to {} (keep it out of the case)",
                 out.display()
             );
-            println!("key id {}", key.key_id());
-            println!("public key {}", key.public_key_hex());
+            say!("key id {}", key.key_id());
+            say!("public key {}", key.public_key_hex());
             Ok(Outcome::Success)
         }
     }
@@ -155,7 +163,7 @@ fn open_for_change(path: &Path, who: &ExaminerArgs) -> anyhow::Result<Case> {
 
 fn print_head(case: &Case) -> anyhow::Result<()> {
     if let Some(head) = case.chain_head()? {
-        println!("chain head {head}");
+        say!("chain head {head}");
     }
     Ok(())
 }
@@ -173,7 +181,7 @@ fn init(
         examiner: session.examiner.clone(),
     };
     let case = Case::create(path, &info, session)?;
-    println!("created case {} ({})", path.display(), info.case_number);
+    say!("created case {} ({})", path.display(), info.case_number);
     print_head(&case)?;
     Ok(Outcome::Success)
 }
@@ -252,7 +260,7 @@ fn add(
             } else {
                 "added"
             };
-            println!(
+            say!(
                 "evidence {} {}: {state}; {} volumes, {} file systems, {} files ({} new), {} problems",
                 item.object_id,
                 item.path.display(),
@@ -279,7 +287,7 @@ fn ls(path: &Path, query: &FileQuery, json: bool) -> anyhow::Result<Outcome> {
         if json {
             output::json_line(&row)?;
         } else {
-            println!(
+            say!(
                 "{:>8} {} {:>12} {} {}",
                 row.object_id,
                 if row.deleted { "*" } else { " " },
@@ -310,7 +318,7 @@ fn note(
     };
     let mut case = open_for_change(path, who)?;
     let (note_id, entry) = case.note(object_id, text, bookmark)?;
-    println!("note {note_id} added (custody entry {})", entry.seq);
+    say!("note {note_id} added (custody entry {})", entry.seq);
     Ok(Outcome::Success)
 }
 
@@ -321,7 +329,7 @@ fn log(path: &Path, json: bool) -> anyhow::Result<Outcome> {
         if json {
             output::json_line(entry)?;
         } else {
-            println!(
+            say!(
                 "{:>6} {} {} {} {}{}",
                 entry.seq,
                 entry.at_utc,
@@ -340,7 +348,7 @@ fn log(path: &Path, json: bool) -> anyhow::Result<Outcome> {
     if json {
         output::json_line(&json!({"type": "head", "entry_hash": head, "entries": entries.len()}))?;
     } else {
-        println!("chain head {}", head.as_deref().unwrap_or("(empty)"));
+        say!("chain head {}", head.as_deref().unwrap_or("(empty)"));
     }
     Ok(Outcome::Success)
 }
@@ -385,17 +393,19 @@ fn verify(
             "head": report.head,
         }))?;
     } else if report.holds() {
-        println!(
+        say!(
             "OK: {} custody entries ({} signed), {} evidence items re-hashed and unchanged",
-            report.entries, report.signed_entries, report.evidence_checked
+            report.entries,
+            report.signed_entries,
+            report.evidence_checked
         );
-        println!("chain head {}", report.head.as_deref().unwrap_or("(empty)"));
+        say!("chain head {}", report.head.as_deref().unwrap_or("(empty)"));
     } else {
         for (index, failure) in report.failures.iter().enumerate() {
             let label = if index == 0 { "FAILED" } else { "also" };
-            println!("{label}: {failure}");
+            say!("{label}: {failure}");
         }
-        println!("chain head {}", report.head.as_deref().unwrap_or("(empty)"));
+        say!("chain head {}", report.head.as_deref().unwrap_or("(empty)"));
     }
     Ok(if report.holds() {
         Outcome::Success
