@@ -243,3 +243,43 @@ fn an_edited_file_row_is_named_by_its_batch_entry() {
     );
     assert!(report.failures[0].message.contains("20..=29"), "{report:?}");
 }
+
+#[test]
+fn files_listed_in_a_hash_set_are_matched() {
+    use forensics_core::hash::Digests;
+    use forensics_core::hash::sets::{DigestSet, SetBuilder, SetKind};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut case, evidence) = new_case(dir.path(), "sets.fcase");
+    let bytes = std::fs::read(&evidence).unwrap();
+    let start = (4096 + 12 * FILE_LEN) as usize;
+    let digests = Digests {
+        blake3: Some(*blake3::hash(&bytes[start..start + FILE_LEN as usize]).as_bytes()),
+        ..Digests::default()
+    };
+    let mut builder = SetBuilder::new();
+    builder
+        .add(&digests, Some("cat-1"), Path::new("list"))
+        .unwrap();
+    let set_path = dir.path().join("notable.fhs");
+    builder
+        .write_fhs(&set_path, "Notable test set", SetKind::Notable)
+        .unwrap();
+    let mut options = options(10);
+    options.hash_sets = vec![DigestSet::open(&set_path).unwrap()];
+    ingest::add_evidence(
+        &mut case,
+        &[evidence],
+        &options,
+        &mut NoProgress,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    let query = FileQuery {
+        hash_set_kind: Some("notable".into()),
+        ..FileQuery::default()
+    };
+    let matched = case.files(&query).unwrap();
+    assert_eq!(matched.len(), 1, "{matched:?}");
+    assert_eq!(matched[0].path, "/dir/f12");
+    assert_eq!(matched[0].hash_sets, vec!["Notable test set".to_string()]);
+}
