@@ -253,6 +253,10 @@ fn add(
             value["type"] = json!("evidence");
             output::json_line(&value)?;
         } else {
+            if let Some(error) = &item.error {
+                eprintln!("forensics: {}: {error}", item.path.display());
+                continue;
+            }
             let state = if item.already_done {
                 "already in the case"
             } else if item.resumed {
@@ -277,6 +281,17 @@ fn add(
         output::json_line(&json!({"type": "head", "entry_hash": head}))?;
     } else {
         print_head(&case)?;
+    }
+    let failed = summary
+        .evidence
+        .iter()
+        .filter(|e| e.error.is_some())
+        .count();
+    if failed > 0 {
+        bail!(
+            "{failed} of {} evidence items could not be added",
+            summary.evidence.len()
+        );
     }
     Ok(Outcome::Success)
 }

@@ -89,6 +89,27 @@ pub struct EvidenceSummary {
     pub files_added: u64,
     /// Problems recorded for the evidence and its objects.
     pub problems: u64,
+    /// Why the item could not be added or ingested (nothing of it changed
+    /// after the last committed transaction); `None` when it was.
+    pub error: Option<String>,
+}
+
+impl EvidenceSummary {
+    /// The summary of an item that failed with `error`.
+    fn failed(path: &Path, error: &Error) -> Self {
+        Self {
+            object_id: 0,
+            path: path.to_path_buf(),
+            already_done: false,
+            resumed: false,
+            volumes: 0,
+            file_systems: 0,
+            files: 0,
+            files_added: 0,
+            problems: 0,
+            error: Some(error.to_string()),
+        }
+    }
 }
 
 /// What [`add_evidence`] did, one summary per evidence item, in input order.
@@ -113,7 +134,18 @@ pub fn add_evidence(
     let mut summaries = Vec::with_capacity(paths.len());
     for (index, path) in paths.iter().enumerate() {
         progress.evidence_started(path, index, paths.len());
-        summaries.push(ingest_one(case, path, options, progress, cancel)?);
+        match ingest_one(case, path, options, progress, cancel) {
+            Ok(summary) => summaries.push(summary),
+            // An item that cannot be opened or read is reported and the
+            // others go on; a failing case database or a cancel stops all.
+            Err(
+                error
+                @ (Error::Evidence(_) | Error::Hash(_) | Error::Io { .. } | Error::Invalid(_)),
+            ) => {
+                summaries.push(EvidenceSummary::failed(path, &error));
+            }
+            Err(other) => return Err(other),
+        }
     }
     Ok(IngestSummary {
         evidence: summaries,

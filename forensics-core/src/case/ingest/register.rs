@@ -315,5 +315,6 @@ pub(super) fn summary(
         files,
         files_added,
         problems,
+        error: None,
     })
 }
