@@ -8,6 +8,7 @@
 
 mod entry;
 mod layout;
+mod ntfs;
 mod time;
 
 use std::io::Write;
@@ -17,6 +18,7 @@ use serde::Serialize;
 
 pub use entry::{ByteRun, EntryKind, FileEntry, Times};
 pub use layout::{Layout, VolumeLayout, layout, open_volume};
+pub use ntfs::NtfsFileSystem;
 pub use time::Timestamp;
 
 use crate::Problem;
@@ -50,6 +52,7 @@ pub trait FileSystem: Send + Sync {
 /// Opens the file system at the start of `volume`.
 pub fn open(volume: Arc<dyn EvidenceSource>) -> Result<Box<dyn FileSystem>, Error> {
     match detect(volume.as_ref())? {
+        Some(FsType::Ntfs) => Ok(Box::new(NtfsFileSystem::open(volume)?)),
         Some(other) => Err(Error::Unsupported { fs_type: other }),
         None => Err(Error::NotRecognised),
     }
