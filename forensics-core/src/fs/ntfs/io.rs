@@ -15,6 +15,9 @@ pub(super) struct VolumeReader {
     position: u64,
     block_start: u64,
     block: Vec<u8>,
+    /// Set when a read went past the end of the volume or hit damaged
+    /// media and zeros were handed out instead.
+    damaged: bool,
 }
 
 impl VolumeReader {
@@ -25,7 +28,13 @@ impl VolumeReader {
             position: 0,
             block_start: 0,
             block: Vec::new(),
+            damaged: false,
         }
+    }
+
+    /// Whether zeros stood in for unreadable bytes since the last call.
+    pub(super) fn take_damage(&mut self) -> bool {
+        std::mem::take(&mut self.damaged)
     }
 
     /// The volume this reader reads.
@@ -39,37 +48,39 @@ impl VolumeReader {
         (!rest.is_empty()).then_some(rest)
     }
 
-    fn fill_block(&mut self) -> io::Result<()> {
+    /// Loads the aligned block around the position. Bytes past the end of
+    /// the volume or on damaged media read as zeros (and set `damaged`):
+    /// the `ntfs` crate panics on some read errors inside its parsers, so
+    /// it is never handed one.
+    fn fill_block(&mut self) {
         let block_len = BLOCK_BYTES as u64;
         self.block_start = self.position - self.position % block_len;
+        self.block.clear();
         self.block.resize(BLOCK_BYTES, 0);
-        let read = self
-            .volume
-            .read_at(self.block_start, &mut self.block)
-            .map_err(io::Error::other)?;
-        self.block.truncate(read);
-        Ok(())
+        match self.volume.read_at(self.block_start, &mut self.block) {
+            Ok(read) if read == BLOCK_BYTES => {}
+            Ok(read) => self.block[read..].fill(0),
+            Err(_) => {
+                self.block.fill(0);
+                self.damaged = true;
+            }
+        }
     }
 }
 
 impl Read for VolumeReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if buf.len() >= BLOCK_BYTES {
-            let read = self
-                .volume
-                .read_at(self.position, buf)
-                .map_err(io::Error::other)?;
-            self.position = self.position.saturating_add(read as u64);
-            return Ok(read);
-        }
         if self.cached().is_none() {
-            self.fill_block()?;
+            self.fill_block();
         }
         let Some(cached) = self.cached() else {
             return Ok(0);
         };
         let len = cached.len().min(buf.len());
         buf[..len].copy_from_slice(&cached[..len]);
+        if self.position.saturating_add(len as u64) > self.volume.len() {
+            self.damaged = true;
+        }
         self.position = self.position.saturating_add(len as u64);
         Ok(len)
     }

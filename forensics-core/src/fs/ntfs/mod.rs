@@ -89,7 +89,13 @@ impl NtfsFileSystem {
         let mut reader = self.reader();
         let mut records = BTreeMap::new();
         for number in 0..self.record_count {
-            match record::load(&self.ntfs, &mut reader, number, false) {
+            let loaded = record::load(&self.ntfs, &mut reader, number, false);
+            if reader.take_damage() {
+                problems.push(Problem::general(format!(
+                    "NTFS: MFT record {number} lies (partly) beyond the end of the volume or on unreadable media; zeros were read"
+                )));
+            }
+            match loaded {
                 Ok(record) => {
                     for damage in &record.damage {
                         problems.push(Problem::general(format!(

@@ -133,7 +133,9 @@ impl<'r> Tree<'r> {
         let mut queue: Vec<u64> = vec![ROOT_RECORD];
         queue.extend(self.orphans.iter().map(|c| c.number));
         self.mark_reached(&mut queue, &mut reached);
-        let placed: Vec<u64> = self.children.values().flatten().map(|c| c.number).collect();
+        // Lowest record number first: a loop is cut at its oldest member.
+        let placed: std::collections::BTreeSet<u64> =
+            self.children.values().flatten().map(|c| c.number).collect();
         let mut adopted = std::collections::BTreeSet::new();
         for number in placed {
             if reached.contains(&number) {
