@@ -398,3 +398,28 @@ fn random_damage_in_the_mft_never_panics() {
         exercise(bytes);
     }
 }
+
+#[test]
+fn bytes_past_the_initialized_size_read_as_zeros() {
+    let clean = image();
+    let fs = open(clean.clone()).expect("open");
+    let number = id_of(fs.as_ref(), "/Documents/Reports/summary.txt");
+    let mut original = Vec::new();
+    fs.read_content(&number.to_string(), None, &mut original)
+        .expect("read");
+    let mut bytes = clean;
+    let at = record_of(&bytes, number);
+    let (offset, _) = attributes(&bytes, at)
+        .into_iter()
+        .find(|&(_, ty)| ty == 0x80)
+        .expect("$DATA");
+    let field = at + offset + 0x38;
+    bytes[field..field + 8].copy_from_slice(&4096u64.to_le_bytes());
+    let fs = open(bytes).expect("open");
+    let mut content = Vec::new();
+    fs.read_content(&number.to_string(), None, &mut content)
+        .expect("read");
+    assert_eq!(content.len(), original.len());
+    assert_eq!(content[..4096], original[..4096]);
+    assert!(content[4096..].iter().all(|&b| b == 0));
+}

@@ -39,7 +39,11 @@ pub(super) fn write_value(
         Body::NonResident { runs } if attr.compressed => {
             write_compressed(volume, geometry, runs, attr.size, out)
         }
-        Body::NonResident { runs } => write_plain(volume, geometry, runs, attr.size, out),
+        Body::NonResident { runs } => {
+            write_plain(volume, geometry, runs, attr.initialized, out)?;
+            write_zeros(out, attr.size - attr.initialized)?;
+            Ok(attr.size)
+        }
     }
 }
 

@@ -63,6 +63,9 @@ pub(super) struct Attr {
     pub(super) name: String,
     pub(super) instance: u16,
     pub(super) size: u64,
+    /// Bytes of the value actually written (NTFS "initialized size"); the
+    /// rest up to `size` reads as zeros. Equal to `size` when unknown.
+    pub(super) initialized: u64,
     pub(super) compressed: bool,
     pub(super) body: Body,
 }
@@ -325,6 +328,13 @@ fn add_value_attribute(
         }
     };
     let compressed = attribute.flags().contains(NtfsAttributeFlags::COMPRESSED);
+    let size = attribute.value_length();
+    let initialized = match body {
+        Body::NonResident { .. } if lowest_vcn == 0 => {
+            initialized_size(reader, attribute).unwrap_or(size)
+        }
+        _ => size,
+    };
     let existing = record.attrs.iter_mut().find(|a| {
         a.ty == ty as u32 && a.name == name && matches!(a.body, Body::NonResident { .. })
     });
@@ -345,10 +355,33 @@ fn add_value_attribute(
             ty: ty as u32,
             name,
             instance: attribute.instance(),
-            size: attribute.value_length(),
+            size,
+            initialized: initialized.min(size),
             compressed,
             body,
         }),
     }
     Ok(())
+}
+
+/// Offset of the initialized size in a non-resident attribute header.
+const INITIALIZED_SIZE_OFFSET: u64 = 0x38;
+
+/// The initialized size of a non-resident attribute, read from its header on
+/// the volume (the crate does not expose it). `None` when the field shares a
+/// sector's last two bytes, which the on-disk copy holds the update sequence
+/// number in.
+fn initialized_size(reader: &VolumeReader, attribute: &NtfsAttribute<'_, '_>) -> Option<u64> {
+    let at = attribute
+        .position()
+        .value()?
+        .get()
+        .checked_add(INITIALIZED_SIZE_OFFSET)?;
+    let in_sector = at % 512;
+    if in_sector + 8 > 510 {
+        return None;
+    }
+    let mut field = [0u8; 8];
+    read_exact_at(reader.volume().as_ref(), at, &mut field).ok()?;
+    Some(u64::from_le_bytes(field))
 }
