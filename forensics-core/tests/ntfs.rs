@@ -423,3 +423,52 @@ fn bytes_past_the_initialized_size_read_as_zeros() {
     assert_eq!(content[..4096], original[..4096]);
     assert!(content[4096..].iter().all(|&b| b == 0));
 }
+
+/// `fls -r -p` (The Sleuth Kit) lists the same paths with the same deleted
+/// flags and the same addresses (TSK `N-128-2` for a file's data is our `N`).
+#[test]
+fn listing_agrees_with_fls() {
+    if std::process::Command::new("fls")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: fls (sleuthkit) not installed");
+        return;
+    }
+    let bytes = image();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("ntfs-small.img");
+    std::fs::write(&path, &bytes).expect("write image");
+    let output = std::process::Command::new("fls")
+        .args(["-r", "-p"])
+        .arg(&path)
+        .output()
+        .expect("fls");
+    assert!(output.status.success());
+    let mut theirs: Vec<(String, bool, String)> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| {
+            let (head, path) = line.split_once('\t')?;
+            let deleted = head.contains('*');
+            let address = head.trim_end_matches(':').rsplit(' ').next()?.to_owned();
+            Some((format!("/{path}"), deleted, address))
+        })
+        .collect();
+    let fs = open(bytes).expect("open");
+    let (listed, _) = entries(fs.as_ref());
+    let mut ours: Vec<(String, bool, String)> = listed
+        .iter()
+        .map(|e| (e.path.clone(), e.deleted, e.id.clone()))
+        .collect();
+    // TSK writes the default attribute's type and id after a file's number.
+    for entry in &mut theirs {
+        let parts: Vec<&str> = entry.2.split('-').collect();
+        if parts.len() == 3 && !entry.0.rsplit('/').next().unwrap_or("").contains(':') {
+            entry.2 = parts[0].to_owned();
+        }
+    }
+    theirs.sort();
+    ours.sort();
+    assert_eq!(ours, theirs);
+}
