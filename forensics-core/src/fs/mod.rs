@@ -7,8 +7,8 @@
 //! cycles, extent-tree loops) are cut and reported.
 
 mod entry;
-mod fat;
 pub mod ext4;
+mod fat;
 mod layout;
 mod ntfs;
 mod time;
