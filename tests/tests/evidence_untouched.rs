@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::time::SystemTime;
 
+use corpus::{OutputFormat, ScenarioOptions};
 use forensics_e2e::forensics;
 
 /// Contents and modification time of a file.
@@ -13,21 +14,25 @@ fn fingerprint(path: &Path) -> (Vec<u8>, SystemTime) {
     (bytes, modified)
 }
 
-/// Every read-only command, as arguments after the evidence path is filled in.
-const COMMANDS: &[&[&str]] = &[&["info", "{}"], &["info", "--json", "{}"]];
+/// Every read-only command; `{}` stands for the evidence path.
+const COMMANDS: &[&[&str]] = &[
+    &["info", "{}"],
+    &["info", "--json", "{}"],
+    &["hash", "{}"],
+    &["hash", "--json", "--piecewise", "1M", "{}"],
+    &["ls", "-r", "{}"],
+    &["ls", "-r", "--json", "{}"],
+    &["ls", "-r", "--bodyfile", "{}"],
+    &["ls", "-r", "--deleted", "{}"],
+    &["timeline", "{}"],
+    &["timeline", "--format", "csv", "{}"],
+    &["cat", "{}", "/reused cluster.txt"],
+];
 
-#[test]
-fn no_command_changes_the_evidence_bytes_or_mtime() {
-    let dir = tempfile::tempdir().unwrap();
-    let image = dir.path().join("evidence.raw");
-    let bytes: Vec<u8> = (0..1_000_003u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
-        .collect();
-    std::fs::write(&image, &bytes).unwrap();
-    let before = fingerprint(&image);
-
-    for command in COMMANDS {
-        let image_arg = image.to_str().unwrap();
+fn run_all_and_compare(image: &Path, extra: &[&[&str]]) {
+    let before = fingerprint(image);
+    let image_arg = image.to_str().unwrap();
+    for command in COMMANDS.iter().chain(extra) {
         let args: Vec<&str> = command
             .iter()
             .map(|a| if *a == "{}" { image_arg } else { a })
@@ -39,9 +44,28 @@ fn no_command_changes_the_evidence_bytes_or_mtime() {
             String::from_utf8_lossy(&output.stderr)
         );
         assert_eq!(
-            fingerprint(&image),
+            fingerprint(image),
             before,
             "forensics {args:?} changed the evidence"
         );
     }
+}
+
+#[test]
+fn no_command_changes_a_raw_image() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus::generate("fat16", &ScenarioOptions::with_seed(5), dir.path()).unwrap();
+    run_all_and_compare(&dir.path().join("fat16.raw"), &[]);
+}
+
+#[test]
+fn no_command_changes_an_e01_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = ScenarioOptions::with_seed(6);
+    options.format = OutputFormat::E01;
+    corpus::generate("fat16", &options, dir.path()).unwrap();
+    run_all_and_compare(
+        &dir.path().join("fat16.E01"),
+        &[&["verify", "{}"], &["verify", "--json", "{}"]],
+    );
 }

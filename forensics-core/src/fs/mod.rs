@@ -10,6 +10,7 @@ mod entry;
 pub mod ext4;
 mod fat;
 mod layout;
+mod ntfs;
 mod time;
 
 use std::io::Write;
@@ -19,6 +20,7 @@ use serde::Serialize;
 
 pub use entry::{ByteRun, EntryKind, FileEntry, Times};
 pub use layout::{Layout, VolumeLayout, layout, open_volume};
+pub use ntfs::NtfsFileSystem;
 pub use time::Timestamp;
 
 use crate::Problem;
@@ -56,6 +58,7 @@ pub fn open(volume: Arc<dyn EvidenceSource>) -> Result<Box<dyn FileSystem>, Erro
             Ok(Box::new(fat::FatFs::open(volume)?))
         }
         Some(FsType::Ext2 | FsType::Ext3 | FsType::Ext4) => Ok(Box::new(ext4::Ext4::open(volume)?)),
+        Some(FsType::Ntfs) => Ok(Box::new(NtfsFileSystem::open(volume)?)),
         Some(other) => Err(Error::Unsupported { fs_type: other }),
         None => Err(Error::NotRecognised),
     }

@@ -14,7 +14,11 @@ use crate::fs::{EntryKind, FileEntry, Times, Timestamp};
 /// as in TSK; a `|` in a name would break the columns and becomes `_`.
 pub fn bodyfile_lines(entry: &FileEntry) -> Vec<String> {
     let mode = mode_string(entry);
-    let name = entry.path.replace('|', "_");
+    let mut name = entry.path.replace('|', "_");
+    if let Some(target) = &entry.link_target {
+        // TSK writes a link's target after its name.
+        name = format!("{name} -> {}", target.replace('|', "_"));
+    }
     let deleted = if entry.deleted { " (deleted)" } else { "" };
     let line = |name: &str, times: &Times| {
         format!(

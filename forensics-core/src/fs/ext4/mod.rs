@@ -20,6 +20,8 @@
 //!   so content of kernel-deleted files is empty or zeros, as in TSK).
 //!   Unallocated, once-used inodes that no name reaches are listed after the
 //!   tree under the virtual `/$OrphanFiles` directory (see `orphan.rs`).
+//! - Names are bytes on disk; names that are not UTF-8 are shown with
+//!   U+FFFD replacement characters.
 //! - Problem offsets are offsets in the volume (the caller adds the
 //!   partition's start).
 //!
