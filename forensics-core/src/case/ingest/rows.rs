@@ -16,6 +16,12 @@ use crate::hash::{self, AlgorithmSet, Digests, HashOptions, MultiHasher, NoSink}
 /// smaller ones on the calling thread.
 const THREADED_HASH_MIN_BYTES: u64 = 8 << 20;
 
+/// Files at least this large are hashed straight from their byte runs;
+/// smaller ones through the reader's `read_content`, which applies what raw
+/// runs cannot show (NTFS resident values sit in MFT records whose
+/// update-sequence fixups change two bytes per sector on disk).
+const RUNS_MIN_BYTES: u64 = 1 << 20;
+
 /// An entry ready to be stored.
 pub(super) struct PreparedFile {
     pub walk_index: u64,
@@ -45,8 +51,9 @@ impl Write for HashWriter {
     }
 }
 
-/// The four digests of a file's content: from its byte runs on the volume
-/// when they cover it, otherwise through the reader's `read_content`.
+/// The four digests of a file's content: for large files from their byte
+/// runs on the volume when they cover them, otherwise through the reader's
+/// `read_content`.
 /// Directories and other kinds without content get `None`.
 pub(super) fn hash_content(
     fs: &dyn FileSystem,
@@ -61,7 +68,10 @@ pub(super) fn hash_content(
     if entry.size == 0 {
         return Ok(Some(MultiHasher::new(AlgorithmSet::ALL, false).finish()));
     }
-    if let Some(runs) = runs_covering(entry) {
+    let runs = (entry.size >= RUNS_MIN_BYTES)
+        .then(|| runs_covering(entry))
+        .flatten();
+    if let Some(runs) = runs {
         let options = HashOptions {
             threads: if entry.size >= THREADED_HASH_MIN_BYTES {
                 threads
