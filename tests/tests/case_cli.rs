@@ -240,3 +240,38 @@ fn case_changes_need_an_examiner() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("examiner"));
 }
+
+#[test]
+fn keygen_and_key_sign_every_entry_and_unsigned_changes_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("examiner.key");
+    let output = case_cmd(&["keygen", "--out", key.to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+    let case = dir.path().join("signed.fcase");
+    let case_arg = case.to_str().unwrap();
+    let key_arg = key.to_str().unwrap();
+    let output = case_cmd(&["init", case_arg, "--case-number", "S-1", "--key", key_arg]);
+    assert!(output.status.success(), "{output:?}");
+    let output = case_cmd(&["note", case_arg, "first look", "--key", key_arg]);
+    assert!(output.status.success(), "{output:?}");
+    let unsigned = case_cmd(&["note", case_arg, "no key"]);
+    assert_eq!(unsigned.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unsigned.stderr).contains("--key"));
+
+    let log = forensics(&["case", "log", case_arg, "--json"]);
+    let lines = json_lines(&log.stdout);
+    let entries: Vec<_> = lines.iter().filter(|l| l.get("seq").is_some()).collect();
+    assert_eq!(
+        entries.len(),
+        3,
+        "register_key, create_case, note: {lines:?}"
+    );
+    assert!(entries.iter().all(|e| e["signature"].is_string()));
+    let head = lines.last().unwrap()["entry_hash"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let verify = forensics(&["case", "verify", case_arg, "--expect-head", &head]);
+    assert_eq!(verify.status.code(), Some(0), "{verify:?}");
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("3 signed"));
+}
