@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use forensics_core::evidence::{Evidence, MemorySource, SegmentNaming, memdump};
-use forensics_core::fs::FileSystem as _;
 
 fn files_in(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
