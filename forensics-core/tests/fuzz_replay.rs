@@ -86,3 +86,26 @@ fn every_fuzzed_input_is_refused_or_read_without_panicking() {
         let _ = open_and_read(fuzzed(name));
     }
 }
+
+#[test]
+fn fat_seeds_walk_and_read_every_entry() {
+    let files = seeds("fat");
+    assert!(!files.is_empty(), "FAT seeds missing");
+    for path in files {
+        let bytes = std::fs::read(&path).expect("seed readable");
+        let fs = forensics_core::fs::open(Arc::new(MemorySource::new(bytes))).expect("seed opens");
+        let mut entries = Vec::new();
+        let problems = fs.walk(&mut |e| entries.push(e)).expect("seed walks");
+        assert!(problems.is_empty(), "{}: {problems:?}", path.display());
+        assert!(entries.iter().any(|e| e.path == "/DIR/Long file name.txt"));
+        assert!(entries.iter().any(|e| e.deleted && e.path == "/_ONE.TXT"));
+        for entry in entries
+            .iter()
+            .filter(|e| e.kind != forensics_core::fs::EntryKind::Directory)
+        {
+            let mut out = Vec::new();
+            let written = fs.read_content(&entry.id, None, &mut out).expect("content");
+            assert_eq!(written, entry.size, "{}", entry.path);
+        }
+    }
+}
