@@ -1,6 +1,7 @@
 //! Replays the fuzz seeds (`fuzz/seeds/`) and the inputs the fuzzers once
 //! crashed on (`tests/fixtures/fuzzed/`) as ordinary tests on the stable
 //! toolchain.
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

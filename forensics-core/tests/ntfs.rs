@@ -2,6 +2,7 @@
 //! made by `tests/data/make-ntfs-small.sh`) and against hostile variants of
 //! it: every case must end in entries, problems or errors, never a panic or
 //! a hang.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Read;
 use std::sync::Arc;
