@@ -151,7 +151,10 @@ pub fn audit_tree(
             // Threads only pay off beyond a block; most files are small.
             let size = crate::evidence::EvidenceSource::len(&image);
             let options = if size <= BLOCK_LEN_BYTES as u64 {
-                HashOptions { threads: 1, ..options }
+                HashOptions {
+                    threads: 1,
+                    ..options
+                }
             } else {
                 options
             };
