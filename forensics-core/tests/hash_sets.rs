@@ -323,3 +323,35 @@ fn the_same_inputs_in_another_order_give_an_identical_set_file() {
     let second = std::fs::read(dir.path().join("set.fhs")).unwrap();
     assert_eq!(first, second);
 }
+
+#[test]
+fn a_set_file_claiming_an_absurd_table_is_refused_without_allocating() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = b"FHSET\0\r\n".to_vec();
+    body.extend_from_slice(&1u32.to_le_bytes());
+    body.extend_from_slice(&[1, 0, 0, 0]);
+    body.extend_from_slice(&1u32.to_le_bytes());
+    body.push(b'x');
+    body.extend_from_slice(&0u32.to_le_bytes());
+    body.extend_from_slice(&1u32.to_le_bytes());
+    body.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0]);
+    body.extend_from_slice(&(u64::MAX / 3).to_le_bytes());
+    let trailer = *blake3::hash(&body).as_bytes();
+    body.extend_from_slice(&trailer);
+    let path = dir.path().join("absurd.fhs");
+    std::fs::write(&path, &body).unwrap();
+    let err = DigestSet::open(&path).unwrap_err().to_string();
+    assert!(err.contains("absurd.fhs"), "{err}");
+}
+
+#[test]
+fn an_overlong_line_is_an_error_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{MD5_EMPTY}\n{}\n", "a".repeat(sets::MAX_LINE_BYTES + 10));
+    let path = write(dir.path(), "long.txt", &text);
+    let err = import_error(&path);
+    assert!(
+        err.contains("line 2") && err.contains("longer than"),
+        "{err}"
+    );
+}
