@@ -355,3 +355,43 @@ fn an_overlong_line_is_an_error_naming_the_line() {
         "{err}"
     );
 }
+
+#[test]
+fn lookups_in_a_large_set_agree_with_a_naive_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = 0x1234_5678_9abc_def1u64;
+    let mut next_digest = || {
+        let mut digest = [0u8; 20];
+        for byte in &mut digest {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            *byte = (state >> 24) as u8;
+        }
+        digest
+    };
+    let listed: Vec<[u8; 20]> = (0..50_000).map(|_| next_digest()).collect();
+    // Edge digests land in the first and last buckets.
+    let mut listed = listed;
+    listed.push([0u8; 20]);
+    listed.push([0xff; 20]);
+    let text: String = listed
+        .iter()
+        .map(|d| format!("{}\n", forensics_core::hash::to_hex(d)))
+        .collect();
+    let list = write(dir.path(), "big.txt", &text);
+    let (set, summary) = build(dir.path(), &[list], SetKind::Known);
+    assert_eq!(summary.sha1, 50_002);
+    let naive: std::collections::BTreeSet<[u8; 20]> = listed.iter().copied().collect();
+    for digest in &listed {
+        assert!(set.contains(Algorithm::Sha1, digest).is_some());
+    }
+    for _ in 0..50_000 {
+        let probe = next_digest();
+        assert_eq!(
+            set.contains(Algorithm::Sha1, &probe).is_some(),
+            naive.contains(&probe)
+        );
+    }
+    assert!(set.contains(Algorithm::Sha1, &[0u8; 19]).is_none());
+}

@@ -43,12 +43,35 @@ pub struct TableInfo {
     pub has_categories: bool,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Table {
     algorithm: Algorithm,
     count: usize,
     digests_at: usize,
     categories_at: Option<usize>,
+    /// Number of leading digest bits that pick a bucket.
+    prefix_bits: u32,
+    /// `bucket_starts[b]` is the first entry whose prefix is `b` or more;
+    /// one extra element holds `count`. Digests are uniformly distributed,
+    /// so a lookup touches one bucket of about [`ENTRIES_PER_BUCKET`] entries
+    /// instead of binary-searching the whole table (one cache miss per step).
+    bucket_starts: Vec<usize>,
+}
+
+/// Average entries per bucket of the prefix index.
+const ENTRIES_PER_BUCKET: usize = 4;
+/// Largest prefix index: 2^24 buckets (128 MiB of offsets on 64-bit).
+const MAX_PREFIX_BITS: u32 = 24;
+
+/// The first `bits` bits of `digest` as a number.
+fn prefix_of(digest: &[u8], bits: u32) -> usize {
+    if bits == 0 {
+        return 0;
+    }
+    let mut head = [0u8; 8];
+    let len = digest.len().min(8);
+    head[..len].copy_from_slice(&digest[..len]);
+    usize::try_from(u64::from_be_bytes(head) >> (64 - bits)).unwrap_or(0)
 }
 
 /// An opened `.fhs` hash set.
@@ -138,7 +161,7 @@ impl DigestSet {
                 ),
             ));
         }
-        let set = Self {
+        let mut set = Self {
             path: path.to_path_buf(),
             name,
             kind,
@@ -154,10 +177,11 @@ impl DigestSet {
         self.map.as_bytes().unwrap_or(&[])
     }
 
-    /// Every table is strictly ascending and its category indexes are valid.
-    fn check_tables(&self) -> Result<(), Error> {
-        for table in &self.tables {
-            let len = table.algorithm.digest_len_bytes();
+    /// Every table is strictly ascending and its category indexes are valid;
+    /// builds each table's prefix index on the way.
+    fn check_tables(&mut self) -> Result<(), Error> {
+        let mut tables = std::mem::take(&mut self.tables);
+        for table in &mut tables {
             for i in 1..table.count {
                 if self.digest(table, i - 1) >= self.digest(table, i) {
                     return Err(Error::invalid(
@@ -169,7 +193,6 @@ impl DigestSet {
                     ));
                 }
             }
-            debug_assert!(len > 0);
             for i in 0..table.count {
                 let index = self.category_index(table, i);
                 if index != NO_CATEGORY && index as usize >= self.categories.len() {
@@ -183,8 +206,28 @@ impl DigestSet {
                     ));
                 }
             }
+            self.build_index(table);
         }
+        self.tables = tables;
         Ok(())
+    }
+
+    fn build_index(&self, table: &mut Table) {
+        let wanted_buckets = (table.count / ENTRIES_PER_BUCKET).max(1);
+        let bits = (usize::BITS - wanted_buckets.leading_zeros()).saturating_sub(1);
+        let bits = bits.min(MAX_PREFIX_BITS);
+        let buckets = 1usize << bits;
+        let mut starts = Vec::with_capacity(buckets + 1);
+        let mut entry = 0usize;
+        for bucket in 0..buckets {
+            while entry < table.count && prefix_of(self.digest(table, entry), bits) < bucket {
+                entry += 1;
+            }
+            starts.push(entry);
+        }
+        starts.push(table.count);
+        table.prefix_bits = bits;
+        table.bucket_starts = starts;
     }
 
     fn digest(&self, table: &Table, index: usize) -> &[u8] {
@@ -235,7 +278,16 @@ impl DigestSet {
     /// `Some(category)` if it is.
     pub fn contains(&self, algorithm: Algorithm, digest: &[u8]) -> Option<Option<&str>> {
         let table = self.tables.iter().find(|t| t.algorithm == algorithm)?;
-        let (mut low, mut high) = (0usize, table.count);
+        if digest.len() != algorithm.digest_len_bytes() {
+            return None;
+        }
+        let bucket = prefix_of(digest, table.prefix_bits);
+        let mut low = table.bucket_starts.get(bucket).copied().unwrap_or(0);
+        let mut high = table
+            .bucket_starts
+            .get(bucket + 1)
+            .copied()
+            .unwrap_or(table.count);
         while low < high {
             let middle = low + (high - low) / 2;
             match self.digest(table, middle).cmp(digest) {
@@ -377,6 +429,8 @@ impl<'a> Reader<'a> {
             count,
             digests_at,
             categories_at,
+            prefix_bits: 0,
+            bucket_starts: Vec::new(),
         })
     }
 }
