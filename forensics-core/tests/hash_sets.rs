@@ -395,3 +395,41 @@ fn lookups_in_a_large_set_agree_with_a_naive_set() {
     }
     assert!(set.contains(Algorithm::Sha1, &[0u8; 19]).is_none());
 }
+
+#[test]
+fn garbage_lists_and_set_files_give_errors_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = 0xdead_beef_cafe_f00du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let alphabet = b"0123456789abcdefABCDEF  *\\\n\r,%#{}[]\":()=SHA1MD5value";
+    for round in 0..300 {
+        let len = (next() % 400) as usize;
+        let mut bytes: Vec<u8> = (0..len)
+            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+            .collect();
+        let prefix: Vec<u8> = match round % 4 {
+            0 => b"%%%% HASHDEEP-1.0\n%%%% size,md5,filename\n".to_vec(),
+            1 => b"{\"value\":[".to_vec(),
+            2 => format!("{MD5_EMPTY}  x\n").into_bytes(),
+            _ => Vec::new(),
+        };
+        bytes.splice(0..0, prefix);
+        let path = dir.path().join(format!("garbage-{round}"));
+        std::fs::write(&path, &bytes).unwrap();
+        let mut builder = SetBuilder::new();
+        let _ = sets::import_file(&mut builder, &path, &ImportOptions::default());
+        let fhs = dir.path().join(format!("garbage-{round}.fhs"));
+        let mut sealed = b"FHSET\0\r\n".to_vec();
+        sealed.extend_from_slice(&bytes);
+        let trailer = *blake3::hash(&sealed).as_bytes();
+        sealed.extend_from_slice(&trailer);
+        std::fs::write(&fhs, &sealed).unwrap();
+        // No byte of the alphabet can spell version 1, so every file is refused.
+        assert!(DigestSet::open(&fhs).is_err());
+    }
+}
