@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{Error, MAX_CATEGORIES, MAX_NAME_BYTES, SetKind};
+use super::fhs_reader::Reader;
+use super::{Error, MAX_CATEGORIES, SetKind};
 use crate::evidence::{self, EvidenceSource, RawImage};
 use crate::hash::{Algorithm, Digests};
 
@@ -44,18 +45,18 @@ pub struct TableInfo {
 }
 
 #[derive(Debug, Clone)]
-struct Table {
-    algorithm: Algorithm,
-    count: usize,
-    digests_at: usize,
-    categories_at: Option<usize>,
+pub(super) struct Table {
+    pub(super) algorithm: Algorithm,
+    pub(super) count: usize,
+    pub(super) digests_at: usize,
+    pub(super) categories_at: Option<usize>,
     /// Number of leading digest bits that pick a bucket.
-    prefix_bits: u32,
+    pub(super) prefix_bits: u32,
     /// `bucket_starts[b]` is the first entry whose prefix is `b` or more;
     /// one extra element holds `count`. Digests are uniformly distributed,
     /// so a lookup touches one bucket of about [`ENTRIES_PER_BUCKET`] entries
     /// instead of binary-searching the whole table (one cache miss per step).
-    bucket_starts: Vec<usize>,
+    pub(super) bucket_starts: Vec<usize>,
 }
 
 /// Average entries per bucket of the prefix index.
@@ -329,108 +330,5 @@ impl DigestSet {
             .fold(crate::hash::AlgorithmSet::EMPTY, |set, t| {
                 set.with(t.algorithm)
             })
-    }
-}
-
-/// A bounds-checked reader over the body of an `.fhs` file.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-    path: &'a Path,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, len: usize) -> Result<&'a [u8], Error> {
-        let end = self
-            .at
-            .checked_add(len)
-            .filter(|&end| end <= self.bytes.len());
-        let Some(end) = end else {
-            return Err(Error::invalid(
-                self.path,
-                format!("truncated: {len} bytes wanted at offset {}", self.at),
-            ));
-        };
-        let slice = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(slice)
-    }
-
-    fn u32(&mut self) -> Result<u32, Error> {
-        let bytes = self.take(4)?;
-        Ok(u32::from_le_bytes(bytes.try_into().unwrap_or([0; 4])))
-    }
-
-    fn u64(&mut self) -> Result<u64, Error> {
-        let bytes = self.take(8)?;
-        Ok(u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8])))
-    }
-
-    fn count(&mut self, limit: usize, what: &str) -> Result<usize, Error> {
-        let value = self.u32()? as usize;
-        if value > limit {
-            return Err(Error::invalid(
-                self.path,
-                format!("{what} {value} above the limit of {limit}"),
-            ));
-        }
-        Ok(value)
-    }
-
-    fn text(&mut self) -> Result<String, Error> {
-        let len = self.count(MAX_NAME_BYTES, "name length")?;
-        let at = self.at;
-        String::from_utf8(self.take(len)?.to_vec())
-            .map_err(|_| Error::invalid(self.path, format!("name at offset {at} is not UTF-8")))
-    }
-
-    fn table(&mut self) -> Result<Table, Error> {
-        let at = self.at;
-        let head = self.take(8)?;
-        let algorithm = head
-            .first()
-            .and_then(|&code| Algorithm::from_code(code))
-            .ok_or_else(|| {
-                Error::invalid(
-                    self.path,
-                    format!("unknown algorithm in the table at offset {at}"),
-                )
-            })?;
-        let has_categories = match head.get(1) {
-            Some(0) => false,
-            Some(1) => true,
-            _ => {
-                return Err(Error::invalid(
-                    self.path,
-                    format!("bad category flag in the table at offset {at}"),
-                ));
-            }
-        };
-        let count = usize::try_from(self.u64()?)
-            .map_err(|_| Error::invalid(self.path, "table count above the address space"))?;
-        let digests_len = count
-            .checked_mul(algorithm.digest_len_bytes())
-            .ok_or_else(|| Error::invalid(self.path, "table size overflows"))?;
-        let digests_at = self.at;
-        self.take(digests_len)?;
-        let categories_at = if has_categories {
-            let at = self.at;
-            self.take(
-                count
-                    .checked_mul(4)
-                    .ok_or_else(|| Error::invalid(self.path, "table size overflows"))?,
-            )?;
-            Some(at)
-        } else {
-            None
-        };
-        Ok(Table {
-            algorithm,
-            count,
-            digests_at,
-            categories_at,
-            prefix_bits: 0,
-            bucket_starts: Vec::new(),
-        })
     }
 }
