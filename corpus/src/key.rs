@@ -30,8 +30,8 @@ pub struct AnswerKey {
     pub generator: String,
     /// Output format of the image (`raw` or `split`).
     pub format: String,
-    /// Image file names, relative to the key's directory (one for raw, the
-    /// segments in order for split).
+    /// Image file names in the output directory (one for raw, the segments
+    /// in order for split).
     pub image_files: Vec<String>,
     /// Size of the (logical, joined) image in bytes.
     pub image_size: u64,
@@ -107,7 +107,9 @@ pub struct FileKey {
     pub is_dir: bool,
     /// Content size in bytes (0 for directories).
     pub size: u64,
-    /// Digests of the content as written (empty strings for directories).
+    /// Digests of the content as written (empty strings for directories),
+    /// flattened into `md5`, `sha1`, `sha256` fields.
+    #[serde(flatten)]
     pub digests: Digests,
     /// Content type (`jpg`, `png`, `txt`, ...), `dir` for directories.
     #[serde(rename = "type")]

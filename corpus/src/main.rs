@@ -36,7 +36,7 @@ struct Knobs {
     /// Share of random data in filler, 0..1.
     #[arg(long, default_value_t = 0.3)]
     noise: f64,
-    /// Image format: raw or split.
+    /// Image format: raw, split or e01.
     #[arg(long, default_value = "raw")]
     format: String,
     /// Segment size in bytes for split output.

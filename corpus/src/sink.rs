@@ -36,11 +36,17 @@ impl Filler {
     }
 }
 
+/// Writes that continue the previous one are gathered up to this size before
+/// they go to the file, so runs of small writes become large extents.
+const COMBINE_BYTES: usize = 1 << 20;
+
 /// An image file open for writing.
 pub struct ImageSink {
     file: File,
     path: PathBuf,
     len_bytes: u64,
+    pending: Vec<u8>,
+    pending_offset: u64,
 }
 
 impl ImageSink {
@@ -52,6 +58,8 @@ impl ImageSink {
             file,
             path: path.to_path_buf(),
             len_bytes,
+            pending: Vec::new(),
+            pending_offset: 0,
         })
     }
 
@@ -75,10 +83,39 @@ impl ImageSink {
                 self.len_bytes
             )));
         }
+        let pending_end = self.pending_offset + self.pending.len() as u64;
+        if !self.pending.is_empty()
+            && image_offset == pending_end
+            && self.pending.len() + data.len() <= COMBINE_BYTES
+        {
+            self.pending.extend_from_slice(data);
+            return Ok(());
+        }
+        self.flush_pending()?;
+        if data.len() >= COMBINE_BYTES {
+            return self.write_now(image_offset, data);
+        }
+        self.pending_offset = image_offset;
+        self.pending.extend_from_slice(data);
+        Ok(())
+    }
+
+    fn write_now(&mut self, image_offset: u64, data: &[u8]) -> Result<()> {
         self.file
             .seek(SeekFrom::Start(image_offset))
             .and_then(|_| self.file.write_all(data))
             .map_err(|e| Error::io(&self.path, e))
+    }
+
+    fn flush_pending(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let data = std::mem::take(&mut self.pending);
+        let result = self.write_now(self.pending_offset, &data);
+        self.pending = data;
+        self.pending.clear();
+        result
     }
 
     /// Writes `len_bytes` of `filler` at `image_offset`.
@@ -128,6 +165,7 @@ impl ImageSink {
 
     /// Flushes and closes the file.
     pub fn finish(mut self) -> Result<()> {
+        self.flush_pending()?;
         self.file.flush().map_err(|e| Error::io(&self.path, e))
     }
 }

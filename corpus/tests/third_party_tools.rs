@@ -173,6 +173,75 @@ fn sleuth_kit_lists_and_reads_fat_files_like_the_key() {
     }
 }
 
+/// TSK's view of every regular file as findings, the way `forensics ls
+/// --json` reports them: path, size, sha256 (of icat output), deleted.
+fn tsk_findings(image: &Path, fs: &FileSystemKey) -> String {
+    let sector_offset = fs.image_offset / 512;
+    let offset = sector_offset.to_string();
+    let body = bodyfile(image, sector_offset);
+    let mut lines = String::new();
+    for (path, (deleted, inode)) in fls_listing(image, sector_offset) {
+        let Some(&(size, ..)) = body.get(&path) else {
+            continue;
+        };
+        if path.contains('$') || path.contains("(Volume Label Entry)") {
+            continue;
+        }
+        let content = run(
+            "icat",
+            &["-o", &offset, image.to_str().expect("utf8"), &inode],
+        );
+        let line = serde_json::json!({
+            "path": path,
+            "partition": fs.partition_index,
+            "size": size,
+            "sha256": sha256(&content),
+            "deleted": deleted,
+        });
+        lines.push_str(&line.to_string());
+        lines.push('\n');
+    }
+    lines
+}
+
+#[test]
+fn scoring_sleuth_kit_output_gives_full_recall() {
+    if !have_tool("fls") || !have_tool("icat") {
+        return;
+    }
+    let (dir, key) = generate("disk-mbr");
+    let image = dir.path().join("disk-mbr.raw");
+    let mut findings = String::new();
+    for fs in &key.filesystems {
+        findings.push_str(&tsk_findings(&image, fs));
+    }
+    let parsed = corpus::score::parse_findings(&findings).expect("JSON Lines");
+    let report = corpus::score::score(&key, &parsed);
+    let files = &report.categories[0];
+    assert_eq!(files.category, "files");
+    assert_eq!(
+        (files.recall, files.precision),
+        (1.0, 1.0),
+        "{}",
+        report.to_text()
+    );
+    // Without the deleted files, recall drops by exactly their share.
+    let live: Vec<_> = parsed
+        .into_iter()
+        .filter(|f| f.deleted != Some(true))
+        .collect();
+    let report = corpus::score::score(&key, &live);
+    let files = &report.categories[0];
+    let deleted = key
+        .all_files()
+        .filter(|(_, f)| f.deleted && !f.is_dir)
+        .count();
+    assert_eq!(files.missed.len(), deleted);
+    assert!(
+        (files.recall - (files.expected - deleted) as f64 / files.expected as f64).abs() < 1e-9
+    );
+}
+
 #[test]
 fn mmls_sees_the_key_partitions() {
     if !have_tool("mmls") {
@@ -255,33 +324,42 @@ fn mtools_list_and_read_live_files() {
     if !have_tool("mdir") || !have_tool("mtype") {
         return;
     }
-    for name in ["fat12", "fat16", "fat32"] {
+    for name in ["fat12", "fat16", "fat32", "disk-mbr", "disk-gpt"] {
         let (dir, key) = generate(name);
-        let fs = &key.filesystems[0];
-        let path = extract(dir.path(), name, fs);
-        let image = path.to_str().expect("utf8");
-        let text = String::from_utf8(run("mdir", &["-/", "-b", "-i", image, "::"])).expect("utf8");
-        let mut listed: Vec<String> = text
-            .lines()
-            .map(|l| l.trim_start_matches("::").trim_end_matches('/').to_string())
-            .collect();
-        listed.sort();
-        let mut live: Vec<String> = fs
-            .files
-            .iter()
-            .filter(|f| !f.deleted)
-            .map(|f| f.path.clone())
-            .collect();
-        live.sort();
-        assert_eq!(listed, live, "{name}: mdir lists the live files");
-        for file in fs.files.iter().filter(|f| !f.deleted && !f.is_dir) {
-            let content = run("mtype", &["-i", image, &format!("::{}", file.path)]);
-            assert_eq!(
-                sha256(&content),
-                file.digests.sha256,
-                "{name}: mtype {}",
-                file.path
-            );
+        for fs in &key.filesystems {
+            check_with_mtools(dir.path(), name, fs);
         }
+    }
+}
+
+fn check_with_mtools(dir: &Path, name: &str, fs: &FileSystemKey) {
+    let path = extract(dir, name, fs);
+    let image = path.to_str().expect("utf8");
+    let text = String::from_utf8(run("mdir", &["-/", "-b", "-i", image, "::"])).expect("utf8");
+    let mut listed: Vec<String> = text
+        .lines()
+        .map(|l| l.trim_start_matches("::").trim_end_matches('/').to_string())
+        .collect();
+    listed.sort();
+    let mut live: Vec<String> = fs
+        .files
+        .iter()
+        .filter(|f| !f.deleted)
+        .map(|f| f.path.clone())
+        .collect();
+    live.sort();
+    assert_eq!(
+        listed, live,
+        "{name} at {}: mdir lists the live files",
+        fs.image_offset
+    );
+    for file in fs.files.iter().filter(|f| !f.deleted && !f.is_dir) {
+        let content = run("mtype", &["-i", image, &format!("::{}", file.path)]);
+        assert_eq!(
+            sha256(&content),
+            file.digests.sha256,
+            "{name}: mtype {}",
+            file.path
+        );
     }
 }

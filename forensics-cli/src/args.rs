@@ -22,6 +22,38 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// MD5, SHA-1, SHA-256 and BLAKE3 of the media, from one read.
+    Hash(HashArgs),
+    /// Recompute the media digests and compare them with the stored ones (E01).
+    Verify {
+        /// The evidence file (first segment for split and E01 images).
+        evidence: PathBuf,
+        /// Print JSON Lines instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Hashing threads (0 = one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
+    /// Build and inspect hash sets (.fhs).
+    Hashset {
+        #[command(subcommand)]
+        action: HashsetAction,
+    },
+    /// Compare files under directories with a hash list, like `hashdeep -a -k`.
+    Audit {
+        /// The hash list (hashdeep, md5sum/sha1sum/sha256sum or BSD-tag style).
+        list: PathBuf,
+        /// Directories (or files) to audit.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print JSON Lines instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Hashing threads per file (0 = one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
     /// List file-system entries, allocated and deleted, like `fls`.
     Ls {
         /// The evidence file.
@@ -77,4 +109,97 @@ pub(crate) enum TimelineFormat {
     Bodyfile,
     /// CSV sorted by time, one row per moment and entry.
     Csv,
+}
+
+/// Arguments of `forensics hash`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct HashArgs {
+    /// Evidence files (first segment for split and E01 images).
+    #[arg(required = true)]
+    pub evidence: Vec<PathBuf>,
+    /// Comma-separated digests: md5, sha1, sha256, blake3.
+    #[arg(long, default_value = "md5,sha1,sha256,blake3")]
+    pub algo: String,
+    /// Also hash every window of BYTES (suffixes K, M, G = KiB, MiB, GiB).
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    pub piecewise: Option<u64>,
+    /// Mark media whose digest is in this hash set (.fhs); repeatable.
+    #[arg(long, value_name = "SET")]
+    pub known: Vec<PathBuf>,
+    /// Print JSON Lines instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Hashing threads (0 = one per core, 1 = no extra threads).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// `forensics hashset` actions.
+#[derive(Debug, Subcommand)]
+pub(crate) enum HashsetAction {
+    /// Import NSRL RDS v3, VICS JSON, hashdeep, md5sum-style or plain lists.
+    Import {
+        /// Source lists (format detected from content).
+        #[arg(required = true)]
+        sources: Vec<PathBuf>,
+        /// The .fhs file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Name of the set, shown on matches.
+        #[arg(long)]
+        name: String,
+        /// Known (to filter out) or notable (to flag).
+        #[arg(long, value_enum, default_value_t = SetKindArg::Known)]
+        kind: SetKindArg,
+        /// What untagged 64-hex-digit digests are.
+        #[arg(long, value_enum, default_value_t = Hex64Arg::Sha256)]
+        hex64: Hex64Arg,
+        /// Print JSON Lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Name, kind, categories and digest counts of a set.
+    Info {
+        /// The .fhs file.
+        set: PathBuf,
+        /// Print JSON Lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `--kind` of a hash set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum SetKindArg {
+    /// Known-good files (NSRL).
+    Known,
+    /// Notable files (Project VIC, malware).
+    Notable,
+}
+
+/// `--hex64`: the algorithm of untagged 64-hex-digit digests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Hex64Arg {
+    /// SHA-256 (sha256sum).
+    Sha256,
+    /// BLAKE3 (b3sum).
+    Blake3,
+}
+
+/// A byte count with an optional K, M or G (binary) suffix.
+fn parse_bytes(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (number, factor) = match text.char_indices().last() {
+        Some((at, 'k' | 'K')) => (&text[..at], 1u64 << 10),
+        Some((at, 'm' | 'M')) => (&text[..at], 1 << 20),
+        Some((at, 'g' | 'G')) => (&text[..at], 1 << 30),
+        _ => (text, 1),
+    };
+    let value: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a byte count like 1048576 or 1M"))?;
+    value
+        .checked_mul(factor)
+        .filter(|&bytes| bytes > 0)
+        .ok_or_else(|| format!("{text:?} must be between 1 byte and 2^64-1 bytes"))
 }

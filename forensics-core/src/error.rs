@@ -10,6 +10,12 @@ pub enum Error {
     /// Reading a file system failed.
     #[error(transparent)]
     Fs(#[from] crate::fs::Error),
+    /// Hashing failed.
+    #[error(transparent)]
+    Hash(#[from] crate::hash::Error),
+    /// A hash set could not be read, built or matched.
+    #[error(transparent)]
+    HashSet(#[from] crate::hash::sets::Error),
 }
 
 /// `Result` with the crate-wide [`Error`] as default error type.

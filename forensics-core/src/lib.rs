@@ -8,7 +8,7 @@
 //!    dumps) behind one positional-read trait, [`evidence::EvidenceSource`].
 //!    [`evidence::open`] detects the format from content.
 //! 2. [`hash`]: MD5, SHA-1, SHA-256 and BLAKE3 from one read of the data,
-//!    piecewise hashes, hash sets.
+//!    piecewise hashes, hash sets ([`hash::sets`]) and audits ([`hash::audit`]).
 //!
 //! Evidence is opened read-only and never written. Corrupt or hostile input gives
 //! an [`Error`] or a [`Problem`] record, never a panic, a hang or an unbounded
@@ -30,6 +30,7 @@
 pub mod error;
 pub mod evidence;
 pub mod fs;
+pub mod hash;
 pub mod problem;
 pub mod report;
 pub mod volume;

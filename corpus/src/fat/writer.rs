@@ -9,6 +9,7 @@ use super::dir::{
 use super::layout::{FatType, Layout, SECTOR_BYTES};
 use crate::error::{Error, Result};
 use crate::sink::ImageSink;
+use std::collections::BTreeSet;
 
 /// Index of a directory inside a [`FatWriter`]; the root is [`ROOT`].
 pub type DirId = usize;
@@ -67,7 +68,7 @@ struct Directory {
     clusters: Vec<u32>,
     capacity_entries: usize,
     entries: Vec<[u8; ENTRY_BYTES]>,
-    taken: Vec<[u8; 11]>,
+    taken: BTreeSet<[u8; 11]>,
 }
 
 /// A FAT file system being written at `base_offset` of an image.
@@ -149,7 +150,7 @@ impl FatWriter {
             clusters: root_clusters,
             capacity_entries: capacity,
             entries: vec![volume_entry.to_bytes()],
-            taken: vec![label_bytes],
+            taken: BTreeSet::from([label_bytes]),
         });
         Ok(writer)
     }
@@ -211,9 +212,9 @@ impl FatWriter {
         first_cluster: u32,
         size: u32,
     ) -> Result<(String, usize, usize)> {
-        let dir = &mut self.dirs[dir_id];
-        let taken = dir.taken.clone();
+        let taken = &self.dirs[dir_id].taken;
         let (short, needs_lfn) = dir::short_name(name, &|candidate| taken.contains(candidate));
+        let dir = &mut self.dirs[dir_id];
         let mut slots = if needs_lfn {
             dir::lfn_entries(name, &short)
         } else {
@@ -240,7 +241,7 @@ impl FatWriter {
         let first = dir.entries.len();
         let count = slots.len();
         dir.entries.extend(slots);
-        dir.taken.push(short);
+        dir.taken.insert(short);
         Ok((dir::display_short(&short), first, count))
     }
 
@@ -291,7 +292,7 @@ impl FatWriter {
                 dot(b".          ", first),
                 dot(b"..         ", parent_cluster),
             ],
-            taken: vec![*b".          ", *b"..         "],
+            taken: BTreeSet::from([*b".          ", *b"..         "]),
         });
         self.entries.push(WrittenEntry {
             path,

@@ -26,7 +26,7 @@ pub fn make_file(rng: &mut Rng, file_type: &str, target_len: usize) -> Vec<u8> {
             png::encode(rng, target_len, &title)
         }
         "gif" => gif::encode(rng, target_len),
-        "pdf" => pdf::encode(rng, (target_len / 90).clamp(3, 60), None).0,
+        "pdf" => pdf::encode(rng, (target_len / 90).clamp(3, 5000), None).0,
         "zip" => {
             let a = words::text(rng, target_len / 2);
             let b = words::text(rng, target_len / 4);

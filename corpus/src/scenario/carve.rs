@@ -69,6 +69,12 @@ fn pick_filler(rng: &mut Rng, noise: f64) -> Filler {
     }
 }
 
+fn too_small(size: u64) -> Error {
+    Error::InvalidOption(format!(
+        "carve-blob: {size} bytes is too small for the requested items; use a larger --size or fewer --files"
+    ))
+}
+
 struct Layout<'a> {
     sink: &'a mut ImageSink,
     rng: Rng,
@@ -80,6 +86,9 @@ struct Layout<'a> {
 impl Layout<'_> {
     /// Writes filler from the cursor to `end`.
     fn filler_to(&mut self, end: u64) -> Result<()> {
+        if end > self.sink.len_bytes() {
+            return Err(too_small(self.sink.len_bytes()));
+        }
         if end > self.cursor {
             let filler = pick_filler(&mut self.rng, self.noise);
             self.sink
@@ -104,6 +113,9 @@ impl Layout<'_> {
 
     fn put(&mut self, data: &[u8]) -> Result<u64> {
         let at = self.cursor;
+        if at + data.len() as u64 > self.sink.len_bytes() {
+            return Err(too_small(self.sink.len_bytes()));
+        }
         self.sink.write_at(at, data)?;
         self.cursor += data.len() as u64;
         Ok(at)
@@ -187,12 +199,15 @@ pub fn build(options: &ScenarioOptions, rng: &mut Rng, sink: &mut ImageSink) -> 
                 let mut done = 0usize;
                 for piece in 0..pieces {
                     let remaining = data.len() - done;
-                    let len = if piece + 1 == pieces {
+                    // Whole 4 KiB blocks where possible, leaving at least one
+                    // byte for each later piece.
+                    let later_pieces = pieces - piece - 1;
+                    let len = if later_pieces == 0 {
                         remaining
                     } else {
                         let blocks =
                             (remaining as u64 / ALIGN_BYTES / (pieces - piece) as u64).max(1);
-                        (blocks * ALIGN_BYTES) as usize
+                        ((blocks * ALIGN_BYTES) as usize).clamp(1, remaining - later_pieces)
                     };
                     layout.gap(true)?;
                     let at = layout.put(&data[done..done + len])?;
@@ -284,11 +299,6 @@ pub fn build(options: &ScenarioOptions, rng: &mut Rng, sink: &mut ImageSink) -> 
                 next_id += 1;
                 carved.push(nested);
             }
-        }
-        if layout.cursor > size {
-            return Err(Error::InvalidOption(format!(
-                "carve-blob: {size} bytes is too small for {count} items"
-            )));
         }
     }
     layout.filler_to(size)?;

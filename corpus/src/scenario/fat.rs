@@ -3,7 +3,7 @@
 
 use super::{Contents, ScenarioOptions};
 use crate::digest::digests;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::fat::{DirId, FatType, FatWriter, Placement, ROOT, Times};
 use crate::formats;
 use crate::key::{Digests, FileKey, FileSystemKey};
@@ -16,6 +16,12 @@ const BASE_EPOCH: i64 = 1_704_067_200;
 const DELETED_SHARE: f64 = 0.15;
 /// Share of the file system's data area that file content may use.
 const FILL_SHARE: u64 = 2;
+/// Files allowed in the root directory (the FAT12/16 root has a fixed
+/// 512 entries, our FAT32 root 256; each file takes up to 4 entries).
+const ROOT_FILE_CAP: usize = 40;
+/// Files per file system (directories stay below the FAT limit of 65536
+/// entries).
+const MAX_FILES: usize = 10_000;
 /// Largest file we generate (content is built in memory one file at a time).
 const MAX_FILE_BYTES: u64 = 4 << 20;
 
@@ -140,6 +146,11 @@ pub fn write_file_system(
         FatType::Fat32 => 24,
     };
     let file_count = options.file_count.unwrap_or(default_count).max(3);
+    if file_count > MAX_FILES {
+        return Err(Error::InvalidOption(format!(
+            "at most {MAX_FILES} files per FAT file system, asked for {file_count}"
+        )));
+    }
     let budget_per_file = (data_bytes / FILL_SHARE / file_count as u64).clamp(600, MAX_FILE_BYTES);
 
     let mut planned = Vec::with_capacity(file_count);
@@ -150,7 +161,10 @@ pub fn write_file_system(
     for index in 0..file_count {
         let content_type = *rng.pick(formats::FILE_TYPES);
         let target_len = rng.range(budget_per_file / 4, budget_per_file) as usize;
-        let dir = rng.below(DIRECTORIES.len() as u64 + 1) as usize;
+        let mut dir = rng.below(DIRECTORIES.len() as u64 + 1) as usize;
+        if dir == 0 && children[0] >= ROOT_FILE_CAP {
+            dir = 1 + rng.below(DIRECTORIES.len() as u64) as usize;
+        }
         children[dir] += 1;
         let name = file_name(rng, index, content_type);
         planned.push(PlannedFile {

@@ -81,7 +81,7 @@ fn heap_run(
             continue;
         }
         let filler = match rng.below(4) {
-            0 => format!("session={}", rng.next_u64()),
+            0 => format!("session={:016x}", rng.next_u64()),
             1 => words::sentence(rng, 4),
             2 => format!(
                 "C:\\Users\\{}\\AppData\\Local\\Temp\\{}.tmp",

@@ -1,7 +1,12 @@
 //! One module per subcommand: parse -> call core -> print.
 
+mod audit;
 mod files;
+mod hash;
+mod hash_sink;
+mod hashset;
 mod info;
+mod verify;
 
 use crate::Outcome;
 use crate::args::{Args, Command};
@@ -44,5 +49,18 @@ pub(crate) fn run(args: Args) -> anyhow::Result<Outcome> {
             partition,
             format,
         } => files::timeline(&evidence, partition, format),
+        Command::Hash(hash_args) => hash::run(&hash_args),
+        Command::Verify {
+            evidence,
+            json,
+            threads,
+        } => verify::run(&evidence, json, threads),
+        Command::Hashset { action } => hashset::run(action),
+        Command::Audit {
+            list,
+            paths,
+            json,
+            threads,
+        } => audit::run(&list, &paths, json, threads),
     }
 }
