@@ -1,0 +1,165 @@
+//! Hostile variants of the NTFS test volume: every case must end in
+//! entries, problems or errors, never a panic or a hang.
+
+mod ntfs_support;
+
+use ntfs_support::*;
+
+#[test]
+fn corrupt_boot_sector_is_an_error() {
+    let mut bytes = image();
+    bytes[0x0B] = 0; // bytes per sector
+    bytes[0x0C] = 0;
+    assert!(open(bytes).is_err());
+    let mut bytes = image();
+    bytes[0x40] = 0x7F; // absurd record size
+    assert!(open(bytes).is_err());
+    let mut bytes = image();
+    bytes[0x30..0x38].copy_from_slice(&u64::MAX.to_le_bytes()); // $MFT cluster
+    assert!(open(bytes).is_err());
+}
+
+#[test]
+fn bad_fixups_make_a_problem_and_the_rest_is_listed() {
+    let clean = image();
+    let number = id_of(
+        open(clean.clone()).expect("open").as_ref(),
+        "/Documents/Reports/summary.txt",
+    );
+    let mut bytes = clean;
+    let at = record_of(&bytes, number);
+    bytes[at + 510] ^= 0xFF; // sector end no longer carries the update sequence number
+    let fs = open(bytes).expect("open");
+    let (listed, problems) = entries(fs.as_ref());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains(&format!("record {number}"))),
+        "{problems:?}"
+    );
+    assert!(
+        !listed
+            .iter()
+            .any(|e| e.path == "/Documents/Reports/summary.txt")
+    );
+    assert!(listed.iter().any(|e| e.path == "/Documents/tiny.txt"));
+}
+
+#[test]
+fn attribute_list_pointing_at_itself_does_not_loop() {
+    let clean = image();
+    let number = id_of(
+        open(clean.clone()).expect("open").as_ref(),
+        "/Temp/keep0.tmp",
+    );
+    let mut bytes = clean;
+    let at = record_of(&bytes, number);
+    let sequence = u16::from_le_bytes([bytes[at + 0x10], bytes[at + 0x11]]);
+    let (offset, _) = attributes(&bytes, at)
+        .into_iter()
+        .find(|&(_, ty)| ty == 0x50)
+        .expect("security descriptor");
+    let attr = at + offset;
+    bytes[attr..attr + 4].copy_from_slice(&0x20u32.to_le_bytes()); // now $ATTRIBUTE_LIST
+    bytes[attr + 0x10..attr + 0x14].copy_from_slice(&64u32.to_le_bytes());
+    let value = attr + usize::from(u16::from_le_bytes([bytes[attr + 0x14], bytes[attr + 0x15]]));
+    let reference = u64::from(number) | u64::from(sequence) << 48;
+    for (i, length) in [(0usize, 32u16), (1, 0)] {
+        let entry = value + i * 32;
+        bytes[entry..entry + 4].copy_from_slice(&0x80u32.to_le_bytes());
+        bytes[entry + 4..entry + 6].copy_from_slice(&length.to_le_bytes());
+        bytes[entry + 6] = 0;
+        bytes[entry + 7] = 0x1A;
+        bytes[entry + 8..entry + 16].fill(0);
+        bytes[entry + 16..entry + 24].copy_from_slice(&(reference + 1).to_le_bytes());
+        bytes[entry + 24..entry + 26].copy_from_slice(&2u16.to_le_bytes());
+    }
+    let started = std::time::Instant::now();
+    let count = exercise(bytes);
+    assert!(count > 20);
+    assert!(started.elapsed().as_secs() < 60);
+}
+
+#[test]
+fn directory_containing_its_parent_is_reported_not_followed_forever() {
+    let clean = image();
+    let fs = open(clean.clone()).expect("open");
+    let documents = id_of(fs.as_ref(), "/Documents");
+    let reports = id_of(fs.as_ref(), "/Documents/Reports");
+    let mut bytes = clean;
+    let at = record_of(&bytes, documents);
+    let reports_at = record_of(&bytes, reports);
+    let reports_sequence = u16::from_le_bytes([bytes[reports_at + 0x10], bytes[reports_at + 0x11]]);
+    for (offset, ty) in attributes(&bytes, at) {
+        if ty == 0x30 {
+            let value = at
+                + offset
+                + usize::from(u16::from_le_bytes([
+                    bytes[at + offset + 0x14],
+                    bytes[at + offset + 0x15],
+                ]));
+            let reference = u64::from(reports) | u64::from(reports_sequence) << 48;
+            bytes[value..value + 8].copy_from_slice(&reference.to_le_bytes());
+        }
+    }
+    let fs = open(bytes).expect("open");
+    let (listed, problems) = entries(fs.as_ref());
+    assert!(
+        problems.iter().any(|p| p.message.contains("not reachable")),
+        "{problems:?}"
+    );
+    assert!(listed.iter().any(|e| e.path == "/$OrphanFiles/Documents"));
+    assert!(
+        listed
+            .iter()
+            .any(|e| e.path == "/$OrphanFiles/Documents/Reports/summary.txt")
+    );
+    let mut paths: Vec<&str> = listed.iter().map(|e| e.path.as_str()).collect();
+    let total = paths.len();
+    paths.sort();
+    paths.dedup();
+    assert!(total - paths.len() < 4, "entries repeated by the loop");
+}
+
+#[test]
+fn truncated_volumes_never_panic() {
+    let clean = image();
+    for len in [
+        0,
+        100,
+        512,
+        4096,
+        16 * 1024,
+        64 * 1024,
+        1 << 20,
+        3 << 20,
+        clean.len() - 4096,
+    ] {
+        exercise(clean[..len].to_vec());
+    }
+}
+
+#[test]
+fn random_damage_in_the_mft_never_panics() {
+    let clean = image();
+    let offsets: Vec<usize> = record_offsets(&clean)
+        .into_iter()
+        .map(|(_, at)| at)
+        .collect();
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..60 {
+        let mut bytes = clean.clone();
+        for _ in 0..24 {
+            let record = offsets[(next() % offsets.len() as u64) as usize];
+            let at = record + (next() % RECORD_BYTES as u64) as usize;
+            bytes[at] = next() as u8;
+        }
+        exercise(bytes);
+    }
+}
