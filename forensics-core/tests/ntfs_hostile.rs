@@ -45,13 +45,13 @@ fn bad_fixups_make_a_problem_and_the_rest_is_listed() {
     assert!(listed.iter().any(|e| e.path == "/Documents/tiny.txt"));
 }
 
-#[test]
-fn attribute_list_pointing_at_itself_does_not_loop() {
+/// Turns the security descriptor of the record of `path` into an
+/// `$ATTRIBUTE_LIST` of `value_len` bytes whose 32-byte entries name `$DATA`
+/// instance 2 in record (`number + record_delta`), with the given entry
+/// lengths. Returns the image and the record number.
+fn with_attribute_list(path: &str, value_len: u32, entries: &[(u64, u16)]) -> (Vec<u8>, u32) {
     let clean = image();
-    let number = id_of(
-        open(clean.clone()).expect("open").as_ref(),
-        "/Temp/keep0.tmp",
-    );
+    let number = id_of(open(clean.clone()).expect("open").as_ref(), path);
     let mut bytes = clean;
     let at = record_of(&bytes, number);
     let sequence = u16::from_le_bytes([bytes[at + 0x10], bytes[at + 0x11]]);
@@ -60,24 +60,48 @@ fn attribute_list_pointing_at_itself_does_not_loop() {
         .find(|&(_, ty)| ty == 0x50)
         .expect("security descriptor");
     let attr = at + offset;
-    bytes[attr..attr + 4].copy_from_slice(&0x20u32.to_le_bytes()); // now $ATTRIBUTE_LIST
-    bytes[attr + 0x10..attr + 0x14].copy_from_slice(&64u32.to_le_bytes());
+    bytes[attr..attr + 4].copy_from_slice(&0x20u32.to_le_bytes());
+    bytes[attr + 0x10..attr + 0x14].copy_from_slice(&value_len.to_le_bytes());
     let value = attr + usize::from(u16::from_le_bytes([bytes[attr + 0x14], bytes[attr + 0x15]]));
-    let reference = u64::from(number) | u64::from(sequence) << 48;
-    for (i, length) in [(0usize, 32u16), (1, 0)] {
+    for (i, &(record_delta, length)) in entries.iter().enumerate() {
         let entry = value + i * 32;
+        let reference = (u64::from(number) + record_delta) | u64::from(sequence) << 48;
         bytes[entry..entry + 4].copy_from_slice(&0x80u32.to_le_bytes());
         bytes[entry + 4..entry + 6].copy_from_slice(&length.to_le_bytes());
         bytes[entry + 6] = 0;
         bytes[entry + 7] = 0x1A;
         bytes[entry + 8..entry + 16].fill(0);
-        bytes[entry + 16..entry + 24].copy_from_slice(&(reference + 1).to_le_bytes());
+        bytes[entry + 16..entry + 24].copy_from_slice(&reference.to_le_bytes());
         bytes[entry + 24..entry + 26].copy_from_slice(&2u16.to_le_bytes());
     }
+    (bytes, number)
+}
+
+#[test]
+fn attribute_list_pointing_at_itself_does_not_loop() {
+    // Entry 1 names the record itself, entry 2 too with length 0 (an
+    // iterator that never advances).
+    let (bytes, _) = with_attribute_list("/Temp/keep0.tmp", 64, &[(0, 32), (0, 0)]);
     let started = std::time::Instant::now();
-    let count = exercise(bytes);
-    assert!(count > 20);
+    assert!(exercise(bytes) > 20);
     assert!(started.elapsed().as_secs() < 60);
+    // An entry that borrows another record's attribute is followed once.
+    let (bytes, _) = with_attribute_list("/Temp/keep0.tmp", 64, &[(1, 32), (1, 0)]);
+    assert!(exercise(bytes) > 20);
+}
+
+#[test]
+fn attribute_list_ending_inside_an_entry_is_a_problem() {
+    let (bytes, number) = with_attribute_list("/Temp/keep0.tmp", 40, &[(0, 32), (0, 32)]);
+    let fs = open(bytes).expect("open");
+    let (listed, problems) = entries(fs.as_ref());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains(&format!("record {number}"))),
+        "{problems:?}"
+    );
+    assert!(listed.iter().any(|e| e.path == "/Documents/tiny.txt"));
 }
 
 #[test]

@@ -20,7 +20,7 @@ use ntfs::{Ntfs, NtfsAttributeType, NtfsError};
 
 use self::content::{Geometry, write_value};
 use self::io::VolumeReader;
-use self::record::{Attr, Record};
+use self::record::{Attr, LoadError, Record};
 use super::{Error, FileEntry, FileSystem, FsType};
 use crate::Problem;
 use crate::evidence::EvidenceSource;
@@ -43,7 +43,7 @@ pub struct NtfsFileSystem {
     record_count: u64,
 }
 
-fn ntfs_error(what: &str, error: &NtfsError) -> Error {
+fn ntfs_error(what: &str, error: &dyn std::fmt::Display) -> Error {
     Error::Corrupt {
         volume_offset: 0,
         what: format!("NTFS {what}: {error}"),
@@ -54,9 +54,20 @@ impl NtfsFileSystem {
     /// Opens the NTFS volume `volume`: boot sector, `$MFT` and `$UpCase`.
     pub fn open(volume: Arc<dyn EvidenceSource>) -> Result<Self, Error> {
         let mut reader = VolumeReader::new(Arc::clone(&volume));
-        let mut ntfs = Ntfs::new(&mut reader).map_err(|e| ntfs_error("boot sector", &e))?;
-        ntfs.read_upcase_table(&mut reader)
-            .map_err(|e| ntfs_error("$UpCase", &e))?;
+        // Last resort, as in `record::load`: the crate may panic on
+        // structures that end early.
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut ntfs = Ntfs::new(&mut reader).map_err(|e| ntfs_error("boot sector", &e))?;
+            ntfs.read_upcase_table(&mut reader)
+                .map_err(|e| ntfs_error("$UpCase", &e))?;
+            Ok::<_, Error>(ntfs)
+        }));
+        let ntfs = opened.unwrap_or_else(|_| {
+            Err(Error::Corrupt {
+                volume_offset: 0,
+                what: "NTFS boot sector or $UpCase is malformed".into(),
+            })
+        })?;
         let geometry = Geometry {
             cluster_bytes: u64::from(ntfs.cluster_size()),
         };
@@ -106,7 +117,8 @@ impl NtfsFileSystem {
                         records.insert(number, record);
                     }
                 }
-                Err(NtfsError::InvalidFileSignature { actual, .. }) if actual == [0; 4] => {}
+                Err(LoadError::Ntfs(NtfsError::InvalidFileSignature { actual, .. }))
+                    if actual == [0; 4] => {}
                 Err(error) => problems.push(Problem::general(format!(
                     "NTFS: MFT record {number} cannot be read: {error}"
                 ))),
