@@ -74,7 +74,12 @@ impl NtfsFileSystem {
         let mft = record::load(&ntfs, &mut reader, MFT_RECORD, false)
             .map_err(|e| ntfs_error("$MFT record", &e))?;
         let mft_bytes = mft.unnamed_data().map_or(0, |a| a.size);
-        let record_count = (mft_bytes / u64::from(ntfs.file_record_size())).min(MAX_RECORDS);
+        // Records must lie on the volume: a corrupt $MFT size must not make
+        // the walk try billions of records.
+        let record_bytes = u64::from(ntfs.file_record_size()).max(1);
+        let record_count = (mft_bytes / record_bytes)
+            .min(volume.len() / record_bytes)
+            .min(MAX_RECORDS);
         Ok(Self {
             volume,
             ntfs,
@@ -221,7 +226,9 @@ impl FileSystem for NtfsFileSystem {
             what: "NTFS $Bitmap has no data".into(),
         })?;
         let cluster_bytes = self.geometry.cluster_bytes;
-        let total_clusters = self.ntfs.size() / cluster_bytes;
+        // Clusters past the end of the image hold nothing to list; the cap
+        // also bounds the bitmap a corrupt sector count could ask for.
+        let total_clusters = self.ntfs.size().min(self.volume.len()) / cluster_bytes;
         let bitmap_cap = total_clusters.div_ceil(8).saturating_add(cluster_bytes);
         if attr.size > bitmap_cap {
             return Err(Error::Corrupt {
