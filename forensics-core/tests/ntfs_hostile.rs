@@ -187,3 +187,47 @@ fn random_damage_in_the_mft_never_panics() {
         exercise(bytes);
     }
 }
+
+#[test]
+fn damaged_compressed_data_is_an_error_or_data_never_a_panic() {
+    let clean = image();
+    let fs = open(clean.clone()).expect("open");
+    let id = id_of(fs.as_ref(), "/Compressed/log.txt").to_string();
+    // First chunk: header (2 bytes), tag byte 0, then 8 literal bytes.
+    let needle = b"\0compress";
+    let start = 1 + clean
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("compressed stream in the image");
+    // Chunk header just before the first literal group: make it claim a
+    // chunk longer than the unit, then scramble the tuples.
+    for (i, value) in [(0usize, 0xFFu8), (1, 0xBF)] {
+        let mut bytes = clean.clone();
+        let header = start - 3;
+        bytes[header + i] = value;
+        for at in (start + 40..start + 4000).step_by(7) {
+            bytes[at] = bytes[at].wrapping_mul(31).wrapping_add(7);
+        }
+        let fs = open(bytes).expect("open");
+        let result = fs.read_content(&id, None, &mut CappedSink(1 << 20));
+        if let Ok(len) = result {
+            assert_eq!(len, 150_000);
+        }
+    }
+}
+
+#[test]
+fn absurd_mft_size_is_capped_by_the_volume() {
+    let mut bytes = image();
+    let at = record_of(&bytes, 0);
+    let (offset, _) = attributes(&bytes, at)
+        .into_iter()
+        .find(|&(_, ty)| ty == 0x80)
+        .expect("$MFT $DATA");
+    let data_size = at + offset + 0x30;
+    bytes[data_size..data_size + 8].copy_from_slice(&(1u64 << 50).to_le_bytes());
+    let started = std::time::Instant::now();
+    let count = exercise(bytes);
+    assert!(count > 20);
+    assert!(started.elapsed().as_secs() < 60);
+}
