@@ -4,6 +4,17 @@
 //! ([`tree`]), the upcase table is read before anything else, and attribute
 //! lists are followed extent by extent ([`record`]).
 //!
+//! The tree is built from the parent references of every record's
+//! `$FILE_NAME` (sequence numbers checked), not by iterating `$I30` indexes:
+//! one sequential pass over the MFT serves live and deleted files alike, and
+//! the crate's index iterator follows a subnode loop without end. On the
+//! reference images the result equals `fls -r -p` entry for entry.
+//!
+//! Known limits: `$MFT` records past the first `$DATA` extent of an `$MFT`
+//! that itself has an attribute list cannot be read (the crate's
+//! `Ntfs::file` assumes none; such records become problems); compressed
+//! attributes are taken to use 16-cluster units (all NTFS writers do).
+//!
 //! Ids are TSK's addresses: the MFT record number for a file or directory
 //! (`68`), `RECORD-TYPE-INSTANCE` for a named stream (`101-128-4`).
 
