@@ -7,6 +7,7 @@
 # Usage: bench/hash.sh [SIZE_BYTES]   (default 1073741824; needs ~2.5 GiB in /tmp)
 # Env:   FORENSICS_BIN  use this binary instead of building the release one
 #        SKIP_SET=1     skip the hash-set part
+#        SKIP_HASH=1    skip the hashing part
 # Prints markdown tables on stdout (paste into BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ if [[ -z "${FORENSICS_BIN:-}" ]]; then
     FORENSICS_BIN=$CARGO_TARGET_DIR/release/forensics
 fi
 LOOKUP_BIN=$(dirname "$FORENSICS_BIN")/examples/hashset_lookup
+if [[ "${SKIP_HASH:-}" != 1 ]]; then
 [[ -f $DATA ]] || head -c "$SIZE" /dev/urandom > "$DATA"
 cat "$DATA" > /dev/null   # warm the page cache
 
@@ -84,6 +86,7 @@ for name, cmd in scaling:
     s = run(cmd)
     print(f"| {name} | {s:.3f} | {mbs(s):.0f} | {cpu[cmd]:.2f} |")
 PY
+fi
 
 [[ "${SKIP_SET:-}" == 1 ]] && exit 0
 SET_DIR=/tmp/forensics-bench-set

@@ -1,4 +1,5 @@
 //! Same seed → byte-identical images and keys; different seeds differ.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! E01 output: deterministic bytes, our reader gives back the raw image, and
 //! libewf's `ewfverify` accepts it when installed.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

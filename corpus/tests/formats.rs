@@ -1,6 +1,7 @@
 //! Embedded files are valid for the tools that read their formats: SQLite
 //! (`sqlite3`), ZIP (`unzip -t`), and our own structural checks for PNG
 //! (chunk CRCs) and PDF (cross-reference offsets).
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Extreme knob settings give an image or a clear error, never a panic.
+#![allow(clippy::unwrap_used)]
 
 use corpus::{Error, ScenarioOptions};
 

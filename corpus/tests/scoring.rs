@@ -1,5 +1,6 @@
 //! `corpus score`: the key against itself, against half of itself, CSV and
 //! JSON Lines findings, decoys, and the command line.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! Kit (`mmls`, `fls`, `icat`), dosfstools (`fsck.fat -n`) and mtools
 //! (`mdir`, `mtype`). Each check prints "skipped: TOOL not installed" when the
 //! tool is missing.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

@@ -230,26 +230,34 @@ fn verify_without_stored_digests_is_an_input_error() {
     );
 }
 
+/// An E01 of `source` made by ewfacquire (uncompressed, MD5 + SHA-1), or
+/// `None` when ewfacquire is missing or this build cannot open E01 yet.
+fn ewfacquire(dir: &Path, source: &Path) -> Option<PathBuf> {
+    let target = dir.join("img");
+    let made = Command::new("ewfacquire")
+        .args(["-u", "-q", "-c", "none", "-d", "sha1", "-t"])
+        .arg(&target)
+        .arg(source)
+        .output();
+    if !made.as_ref().is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: ewfacquire not installed");
+        return None;
+    }
+    let image = dir.join("img.E01");
+    if !run(&["info", image.to_str().unwrap()]).status.success() {
+        eprintln!("skipped: this build cannot open E01 images yet");
+        return None;
+    }
+    Some(image)
+}
+
 #[test]
 fn verify_of_an_ewfacquire_image_matches_its_stored_digests() {
     let dir = tempfile::tempdir().unwrap();
     let source = write(dir.path(), "src.raw", &random_bytes(1024 * 1024 + 512));
-    let target = dir.path().join("img");
-    let made = Command::new("ewfacquire")
-        .args(["-u", "-q", "-c", "none", "-d", "sha1", "-t"])
-        .arg(&target)
-        .arg(&source)
-        .output();
-    if !made.as_ref().is_ok_and(|o| o.status.success()) {
-        eprintln!("skipped: ewfacquire not installed");
+    let Some(image) = ewfacquire(dir.path(), &source) else {
         return;
-    }
-    let image = dir.path().join("img.E01");
-    let info = run(&["info", image.to_str().unwrap()]);
-    if !info.status.success() {
-        eprintln!("skipped: this build cannot open E01 images yet");
-        return;
-    }
+    };
     let output = run(&["verify", "--json", image.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let lines = json_lines(&output);
@@ -299,4 +307,69 @@ fn audit_passes_on_an_unchanged_tree_and_fails_on_a_new_file() {
             .any(|l| l["status"] == "new" && l["path"].as_str().unwrap().ends_with("new.txt"))
     );
     assert_eq!(lines.last().unwrap()["passed"], false);
+}
+
+#[test]
+fn verify_of_a_damaged_e01_fails_naming_digests_and_damaged_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = write(dir.path(), "src.raw", &random_bytes(1024 * 1024));
+    let Some(image) = ewfacquire(dir.path(), &source) else {
+        return;
+    };
+    let mut bytes = std::fs::read(&image).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    let damaged = write(dir.path(), "damaged.E01", &bytes);
+    let output = run(&["verify", "--json", damaged.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let lines = json_lines(&output);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["type"] == "check" && l["match"] == false)
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["type"] == "problem" && l["image_offset"].is_u64())
+    );
+    assert_eq!(lines.last().unwrap()["verified"], false);
+    let text = run(&["verify", damaged.to_str().unwrap()]);
+    assert!(
+        stdout(&text).contains("MD5 and SHA1 mismatch"),
+        "{}",
+        stdout(&text)
+    );
+}
+
+#[test]
+fn a_hash_set_without_any_selected_algorithm_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = write(dir.path(), "abc.raw", b"abc");
+    let list = write(
+        dir.path(),
+        "l.sha1",
+        format!("{ABC_SHA1}  abc\n").as_bytes(),
+    );
+    let set = dir.path().join("s.fhs");
+    let made = run(&[
+        "hashset",
+        "import",
+        list.to_str().unwrap(),
+        "--out",
+        set.to_str().unwrap(),
+        "--name",
+        "s",
+    ]);
+    assert!(made.status.success());
+    let output = run(&[
+        "hash",
+        "--algo",
+        "md5",
+        "--known",
+        set.to_str().unwrap(),
+        media.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8(output.stderr).unwrap().contains("sha1"));
 }

@@ -1,4 +1,5 @@
 //! The command-line contract: usage errors exit 2, `--version` names the tool.
+#![allow(clippy::unwrap_used)]
 
 use std::process::Command;
 

@@ -1,5 +1,6 @@
 //! Split raw images made like `split -b 7M` read exactly as the whole image,
 //! through `evidence::open`; missing and short segments are named in errors.
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,7 @@
 //! The ext2/3/4 reader against the committed test images and their answer
 //! keys (made by `tests/data/make-ext4-small.sh` with e2fsprogs), against The
 //! Sleuth Kit when it is installed, and against the fuzz seeds.
+#![allow(clippy::unwrap_used)]
 
 mod ext4_common;
 

@@ -1,5 +1,6 @@
 //! The ext2/3/4 reader on corrupted copies of the committed test images:
 //! errors and problem records, never a panic, a hang or an absurd allocation.
+#![allow(clippy::unwrap_used)]
 
 mod ext4_common;
 

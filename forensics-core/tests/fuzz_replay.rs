@@ -1,6 +1,7 @@
 //! Replays the fuzz seeds (`fuzz/seeds/`) and the inputs the fuzzers once
 //! crashed on (`tests/fixtures/fuzzed/`) as ordinary tests on the stable
 //! toolchain.
+#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -84,5 +85,28 @@ fn every_fuzzed_input_is_refused_or_read_without_panicking() {
     for path in files_in(&dir) {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let _ = open_and_read(fuzzed(name));
+    }
+}
+
+#[test]
+fn fat_seeds_walk_and_read_every_entry() {
+    let files = seeds("fat");
+    assert!(!files.is_empty(), "FAT seeds missing");
+    for path in files {
+        let bytes = std::fs::read(&path).expect("seed readable");
+        let fs = forensics_core::fs::open(Arc::new(MemorySource::new(bytes))).expect("seed opens");
+        let mut entries = Vec::new();
+        let problems = fs.walk(&mut |e| entries.push(e)).expect("seed walks");
+        assert!(problems.is_empty(), "{}: {problems:?}", path.display());
+        assert!(entries.iter().any(|e| e.path == "/DIR/Long file name.txt"));
+        assert!(entries.iter().any(|e| e.deleted && e.path == "/_ONE.TXT"));
+        for entry in entries
+            .iter()
+            .filter(|e| e.kind != forensics_core::fs::EntryKind::Directory)
+        {
+            let mut out = Vec::new();
+            let written = fs.read_content(&entry.id, None, &mut out).expect("content");
+            assert_eq!(written, entry.size, "{}", entry.path);
+        }
     }
 }

@@ -370,3 +370,77 @@ fn digests_equal_the_coreutils_and_b3sum_binaries_when_installed() {
         }
     }
 }
+
+/// A source without a map whose reads fail from `fail_from` on.
+struct FailingSource {
+    len: u64,
+    fail_from: u64,
+}
+
+impl EvidenceSource for FailingSource {
+    fn len(&self) -> u64 {
+        self.len
+    }
+
+    fn read_at(&self, image_offset: u64, buf: &mut [u8]) -> Result<usize, evidence::Error> {
+        if image_offset + buf.len() as u64 > self.fail_from {
+            return Err(evidence::Error::io(
+                "failing.raw",
+                std::io::Error::other("simulated bad sector"),
+            ));
+        }
+        buf.fill(7);
+        Ok(buf.len())
+    }
+}
+
+#[test]
+fn a_read_error_midway_is_returned_by_every_thread_count_without_hanging() {
+    let source = FailingSource {
+        len: 8 * BLOCK_LEN_BYTES as u64,
+        fail_from: 3 * BLOCK_LEN_BYTES as u64 + 5,
+    };
+    for threads in [1, 2, 4] {
+        let mut sink = Collect::default();
+        let result = hash::hash_source(
+            &source,
+            &options(threads, Some(4096)),
+            &mut sink,
+            &no_cancel(),
+        );
+        let err = result.unwrap_err().to_string();
+        assert!(
+            err.contains("failing.raw") && err.contains("bad sector"),
+            "{err}"
+        );
+    }
+}
+
+/// Sets the cancel flag once some progress has been made.
+struct CancelAfterFirstBlock<'a>(&'a AtomicBool);
+
+impl HashSink for CancelAfterFirstBlock<'_> {
+    fn progress(&mut self, bytes_done: u64, _bytes_total: u64) {
+        if bytes_done > 0 {
+            self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+#[test]
+fn cancelling_from_the_sink_midway_stops_with_cancelled() {
+    let source = ChoppySource(vec![0u8; 16 * BLOCK_LEN_BYTES]);
+    for threads in [1, 2] {
+        let cancel = AtomicBool::new(false);
+        let result = hash::hash_source(
+            &source,
+            &options(threads, None),
+            &mut CancelAfterFirstBlock(&cancel),
+            &cancel,
+        );
+        assert!(
+            matches!(result, Err(hash::Error::Cancelled)),
+            "{threads} threads"
+        );
+    }
+}

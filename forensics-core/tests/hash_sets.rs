@@ -323,3 +323,113 @@ fn the_same_inputs_in_another_order_give_an_identical_set_file() {
     let second = std::fs::read(dir.path().join("set.fhs")).unwrap();
     assert_eq!(first, second);
 }
+
+#[test]
+fn a_set_file_claiming_an_absurd_table_is_refused_without_allocating() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut body = b"FHSET\0\r\n".to_vec();
+    body.extend_from_slice(&1u32.to_le_bytes());
+    body.extend_from_slice(&[1, 0, 0, 0]);
+    body.extend_from_slice(&1u32.to_le_bytes());
+    body.push(b'x');
+    body.extend_from_slice(&0u32.to_le_bytes());
+    body.extend_from_slice(&1u32.to_le_bytes());
+    body.extend_from_slice(&[2, 0, 0, 0, 0, 0, 0, 0]);
+    body.extend_from_slice(&(u64::MAX / 3).to_le_bytes());
+    let trailer = *blake3::hash(&body).as_bytes();
+    body.extend_from_slice(&trailer);
+    let path = dir.path().join("absurd.fhs");
+    std::fs::write(&path, &body).unwrap();
+    let err = DigestSet::open(&path).unwrap_err().to_string();
+    assert!(err.contains("absurd.fhs"), "{err}");
+}
+
+#[test]
+fn an_overlong_line_is_an_error_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{MD5_EMPTY}\n{}\n", "a".repeat(sets::MAX_LINE_BYTES + 10));
+    let path = write(dir.path(), "long.txt", &text);
+    let err = import_error(&path);
+    assert!(
+        err.contains("line 2") && err.contains("longer than"),
+        "{err}"
+    );
+}
+
+#[test]
+fn lookups_in_a_large_set_agree_with_a_naive_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = 0x1234_5678_9abc_def1u64;
+    let mut next_digest = || {
+        let mut digest = [0u8; 20];
+        for byte in &mut digest {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            *byte = (state >> 24) as u8;
+        }
+        digest
+    };
+    let listed: Vec<[u8; 20]> = (0..50_000).map(|_| next_digest()).collect();
+    // Edge digests land in the first and last buckets.
+    let mut listed = listed;
+    listed.push([0u8; 20]);
+    listed.push([0xff; 20]);
+    let text: String = listed
+        .iter()
+        .map(|d| format!("{}\n", forensics_core::hash::to_hex(d)))
+        .collect();
+    let list = write(dir.path(), "big.txt", &text);
+    let (set, summary) = build(dir.path(), &[list], SetKind::Known);
+    assert_eq!(summary.sha1, 50_002);
+    let naive: std::collections::BTreeSet<[u8; 20]> = listed.iter().copied().collect();
+    for digest in &listed {
+        assert!(set.contains(Algorithm::Sha1, digest).is_some());
+    }
+    for _ in 0..50_000 {
+        let probe = next_digest();
+        assert_eq!(
+            set.contains(Algorithm::Sha1, &probe).is_some(),
+            naive.contains(&probe)
+        );
+    }
+    assert!(set.contains(Algorithm::Sha1, &[0u8; 19]).is_none());
+}
+
+#[test]
+fn garbage_lists_and_set_files_give_errors_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = 0xdead_beef_cafe_f00du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let alphabet = b"0123456789abcdefABCDEF  *\\\n\r,%#{}[]\":()=SHA1MD5value";
+    for round in 0..300 {
+        let len = (next() % 400) as usize;
+        let mut bytes: Vec<u8> = (0..len)
+            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+            .collect();
+        let prefix: Vec<u8> = match round % 4 {
+            0 => b"%%%% HASHDEEP-1.0\n%%%% size,md5,filename\n".to_vec(),
+            1 => b"{\"value\":[".to_vec(),
+            2 => format!("{MD5_EMPTY}  x\n").into_bytes(),
+            _ => Vec::new(),
+        };
+        bytes.splice(0..0, prefix);
+        let path = dir.path().join(format!("garbage-{round}"));
+        std::fs::write(&path, &bytes).unwrap();
+        let mut builder = SetBuilder::new();
+        let _ = sets::import_file(&mut builder, &path, &ImportOptions::default());
+        let fhs = dir.path().join(format!("garbage-{round}.fhs"));
+        let mut sealed = b"FHSET\0\r\n".to_vec();
+        sealed.extend_from_slice(&bytes);
+        let trailer = *blake3::hash(&sealed).as_bytes();
+        sealed.extend_from_slice(&trailer);
+        std::fs::write(&fhs, &sealed).unwrap();
+        // No byte of the alphabet can spell version 1, so every file is refused.
+        assert!(DigestSet::open(&fhs).is_err());
+    }
+}

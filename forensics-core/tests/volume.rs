@@ -1,4 +1,5 @@
 //! Partition tables built byte by byte in the test, read back by `volume::detect`.
+#![allow(clippy::unwrap_used)]
 
 use std::sync::Arc;
 

@@ -1,4 +1,5 @@
 //! Drives the app by its labels, as a user would.
+#![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, Instant};
 

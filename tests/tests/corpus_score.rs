@@ -1,5 +1,6 @@
 //! `corpus score` on what `forensics` prints: a trainee who runs our tool on a
 //! generated exercise finds every file of the key.
+#![allow(clippy::unwrap_used)]
 
 use corpus::ScenarioOptions;
 use corpus::score::{parse_findings, score};

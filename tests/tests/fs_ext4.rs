@@ -2,6 +2,7 @@
 //! (`forensics-core/tests/data/ext4-small.img.gz`, made by
 //! `make-ext4-small.sh`): deleted entries, content by `#ID`, and a bodyfile
 //! that `mactime` accepts.
+#![allow(clippy::unwrap_used)]
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,7 @@
 //! FAT answer-key tests: the corpus's FAT12/16/32 images and MBR/GPT disks
 //! with FAT partitions are listed and read back through the library and the
 //! CLI, and compared with TSK's `fls` when it is installed.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

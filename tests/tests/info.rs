@@ -1,5 +1,6 @@
 //! `forensics info`: what it prints for good input, and the one-line error and
 //! exit code 2 for bad input.
+#![allow(clippy::unwrap_used)]
 
 use forensics_e2e::{forensics, json_lines};
 

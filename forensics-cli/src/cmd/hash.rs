@@ -36,6 +36,15 @@ pub(crate) fn run(args: &HashArgs) -> anyhow::Result<Outcome> {
         .iter()
         .map(|path| DigestSet::open(path).map_err(anyhow::Error::from))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    for (set, path) in sets.iter().zip(&args.known) {
+        anyhow::ensure!(
+            set.algorithms().iter().any(|a| algorithms.contains(a)),
+            "{}: the set holds only {} digests, none of which --algo {} computes",
+            path.display(),
+            set.algorithms(),
+            algorithms
+        );
+    }
     let options = HashOptions {
         algorithms,
         piecewise_len_bytes: args.piecewise,

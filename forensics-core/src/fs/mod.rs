@@ -54,11 +54,11 @@ pub trait FileSystem: Send + Sync {
 /// Opens the file system at the start of `volume`.
 pub fn open(volume: Arc<dyn EvidenceSource>) -> Result<Box<dyn FileSystem>, Error> {
     match detect(volume.as_ref())? {
+        Some(FsType::Ntfs) => Ok(Box::new(NtfsFileSystem::open(volume)?)),
         Some(FsType::Fat12 | FsType::Fat16 | FsType::Fat32) => {
             Ok(Box::new(fat::FatFs::open(volume)?))
         }
         Some(FsType::Ext2 | FsType::Ext3 | FsType::Ext4) => Ok(Box::new(ext4::Ext4::open(volume)?)),
-        Some(FsType::Ntfs) => Ok(Box::new(NtfsFileSystem::open(volume)?)),
         Some(other) => Err(Error::Unsupported { fs_type: other }),
         None => Err(Error::NotRecognised),
     }

@@ -29,6 +29,7 @@
 //!   bodyfile `crtime` can be 1 s later than TSK's.
 
 mod bpb;
+mod content;
 mod dir;
 mod table;
 mod walk;

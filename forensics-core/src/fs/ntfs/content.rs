@@ -177,14 +177,12 @@ fn write_compressed(
         } else {
             let mut raw = Vec::with_capacity(unit_bytes as usize);
             read_pieces(volume, geometry, &unit, &mut raw)?;
-            decompressed.clear();
-            if let Err(error) = lznt1::decompress(&raw, &mut decompressed) {
-                return Err(corrupt(
+            decompress_unit(&raw, unit_bytes as usize, &mut decompressed).map_err(|what| {
+                corrupt(
                     first_vcn.saturating_mul(geometry.cluster_bytes),
-                    format!("LZNT1 compression unit {unit_index} does not decompress: {error:?}"),
-                ));
-            }
-            decompressed.resize(unit_bytes as usize, 0);
+                    format!("LZNT1 compression unit {unit_index}: {what}"),
+                )
+            })?;
             out.write_all(&decompressed[..len as usize])
                 .map_err(Error::Output)?;
         }
@@ -192,6 +190,39 @@ fn write_compressed(
         unit_index += 1;
     }
     Ok(written)
+}
+
+/// Uncompressed bytes of one LZNT1 chunk: every chunk but the last stands
+/// for exactly this many bytes (shorter output is zero-filled).
+const CHUNK_BYTES: usize = 4096;
+
+/// Decompresses one compression unit into `out` (exactly `unit_bytes`
+/// long), one LZNT1 chunk at a time so that a hostile chunk cannot inflate
+/// beyond its own bounded output.
+fn decompress_unit(raw: &[u8], unit_bytes: usize, out: &mut Vec<u8>) -> Result<(), String> {
+    out.clear();
+    let mut at = 0usize;
+    let mut chunk_out = Vec::with_capacity(CHUNK_BYTES);
+    while out.len() < unit_bytes {
+        let Some(header) = raw.get(at..at + 2) else {
+            break;
+        };
+        let header = u16::from_le_bytes([header[0], header[1]]);
+        if header == 0 {
+            break;
+        }
+        let chunk_len = usize::from(header & 0x0FFF) + 3;
+        let chunk = raw
+            .get(at..at + chunk_len)
+            .ok_or_else(|| format!("chunk at {at} runs past the unit"))?;
+        chunk_out.clear();
+        lznt1::decompress(chunk, &mut chunk_out).map_err(|e| format!("chunk at {at}: {e:?}"))?;
+        chunk_out.resize(CHUNK_BYTES, 0);
+        out.extend_from_slice(&chunk_out);
+        at += chunk_len;
+    }
+    out.resize(unit_bytes, 0);
+    Ok(())
 }
 
 /// Reads the allocated clusters of `unit` one after the other into `raw`.

@@ -4,6 +4,17 @@
 //! ([`tree`]), the upcase table is read before anything else, and attribute
 //! lists are followed extent by extent ([`record`]).
 //!
+//! The tree is built from the parent references of every record's
+//! `$FILE_NAME` (sequence numbers checked), not by iterating `$I30` indexes:
+//! one sequential pass over the MFT serves live and deleted files alike, and
+//! the crate's index iterator follows a subnode loop without end. On the
+//! reference images the result equals `fls -r -p` entry for entry.
+//!
+//! Known limits: `$MFT` records past the first `$DATA` extent of an `$MFT`
+//! that itself has an attribute list cannot be read (the crate's
+//! `Ntfs::file` assumes none; such records become problems); compressed
+//! attributes are taken to use 16-cluster units (all NTFS writers do).
+//!
 //! Ids are TSK's addresses: the MFT record number for a file or directory
 //! (`68`), `RECORD-TYPE-INSTANCE` for a named stream (`101-128-4`).
 
@@ -20,7 +31,7 @@ use ntfs::{Ntfs, NtfsAttributeType, NtfsError};
 
 use self::content::{Geometry, write_value};
 use self::io::VolumeReader;
-use self::record::{Attr, Record};
+use self::record::{Attr, LoadError, Record};
 use super::{Error, FileEntry, FileSystem, FsType};
 use crate::Problem;
 use crate::evidence::EvidenceSource;
@@ -43,7 +54,7 @@ pub struct NtfsFileSystem {
     record_count: u64,
 }
 
-fn ntfs_error(what: &str, error: &NtfsError) -> Error {
+fn ntfs_error(what: &str, error: &dyn std::fmt::Display) -> Error {
     Error::Corrupt {
         volume_offset: 0,
         what: format!("NTFS {what}: {error}"),
@@ -54,16 +65,32 @@ impl NtfsFileSystem {
     /// Opens the NTFS volume `volume`: boot sector, `$MFT` and `$UpCase`.
     pub fn open(volume: Arc<dyn EvidenceSource>) -> Result<Self, Error> {
         let mut reader = VolumeReader::new(Arc::clone(&volume));
-        let mut ntfs = Ntfs::new(&mut reader).map_err(|e| ntfs_error("boot sector", &e))?;
-        ntfs.read_upcase_table(&mut reader)
-            .map_err(|e| ntfs_error("$UpCase", &e))?;
+        // Last resort, as in `record::load`: the crate may panic on
+        // structures that end early.
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut ntfs = Ntfs::new(&mut reader).map_err(|e| ntfs_error("boot sector", &e))?;
+            ntfs.read_upcase_table(&mut reader)
+                .map_err(|e| ntfs_error("$UpCase", &e))?;
+            Ok::<_, Error>(ntfs)
+        }));
+        let ntfs = opened.unwrap_or_else(|_| {
+            Err(Error::Corrupt {
+                volume_offset: 0,
+                what: "NTFS boot sector or $UpCase is malformed".into(),
+            })
+        })?;
         let geometry = Geometry {
             cluster_bytes: u64::from(ntfs.cluster_size()),
         };
         let mft = record::load(&ntfs, &mut reader, MFT_RECORD, false)
             .map_err(|e| ntfs_error("$MFT record", &e))?;
         let mft_bytes = mft.unnamed_data().map_or(0, |a| a.size);
-        let record_count = (mft_bytes / u64::from(ntfs.file_record_size())).min(MAX_RECORDS);
+        // Records must lie on the volume: a corrupt $MFT size must not make
+        // the walk try billions of records.
+        let record_bytes = u64::from(ntfs.file_record_size()).max(1);
+        let record_count = (mft_bytes / record_bytes)
+            .min(volume.len() / record_bytes)
+            .min(MAX_RECORDS);
         Ok(Self {
             volume,
             ntfs,
@@ -106,7 +133,8 @@ impl NtfsFileSystem {
                         records.insert(number, record);
                     }
                 }
-                Err(NtfsError::InvalidFileSignature { actual, .. }) if actual == [0; 4] => {}
+                Err(LoadError::Ntfs(NtfsError::InvalidFileSignature { actual, .. }))
+                    if actual == [0; 4] => {}
                 Err(error) => problems.push(Problem::general(format!(
                     "NTFS: MFT record {number} cannot be read: {error}"
                 ))),
@@ -209,7 +237,9 @@ impl FileSystem for NtfsFileSystem {
             what: "NTFS $Bitmap has no data".into(),
         })?;
         let cluster_bytes = self.geometry.cluster_bytes;
-        let total_clusters = self.ntfs.size() / cluster_bytes;
+        // Clusters past the end of the image hold nothing to list; the cap
+        // also bounds the bitmap a corrupt sector count could ask for.
+        let total_clusters = self.ntfs.size().min(self.volume.len()) / cluster_bytes;
         let bitmap_cap = total_clusters.div_ceil(8).saturating_add(cluster_bytes);
         if attr.size > bitmap_cap {
             return Err(Error::Corrupt {

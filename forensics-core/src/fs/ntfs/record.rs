@@ -117,9 +117,49 @@ fn time(value: ntfs::NtfsTime) -> Option<Timestamp> {
     Timestamp::from_filetime(value.nt_timestamp())
 }
 
+/// Why a record could not be read.
+#[derive(Debug)]
+pub(super) enum LoadError {
+    /// The `ntfs` crate reported an error.
+    Ntfs(ntfs::NtfsError),
+    /// The `ntfs` crate panicked on the record (it does on some truncated
+    /// structures, e.g. a short attribute-list entry); caught, see [`load`].
+    CratePanic,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Ntfs(error) => write!(f, "{error}"),
+            Self::CratePanic => f.write_str("malformed record (the NTFS parser gave up on it)"),
+        }
+    }
+}
+
 /// Reads MFT record `number`. `with_resident_data` keeps resident values in
 /// memory (for reading content); a walk leaves it off.
+///
+/// Last resort: the `ntfs` crate turns some parse errors into panics
+/// (`unreachable!` on a binrw error that is not plain I/O). The reader never
+/// hands it an I/O error (see `io.rs`), but structures that end early inside
+/// a record still reach that path, so the crate call is wrapped in
+/// `catch_unwind` and such a record becomes a problem.
 pub(super) fn load(
+    ntfs: &Ntfs,
+    reader: &mut VolumeReader,
+    number: u64,
+    with_resident_data: bool,
+) -> Result<Record, LoadError> {
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        load_unguarded(ntfs, reader, number, with_resident_data)
+    }));
+    match attempt {
+        Ok(result) => result.map_err(LoadError::Ntfs),
+        Err(_) => Err(LoadError::CratePanic),
+    }
+}
+
+fn load_unguarded(
     ntfs: &Ntfs,
     reader: &mut VolumeReader,
     number: u64,

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{Error, MAX_CATEGORIES, MAX_NAME_BYTES, SetKind};
+use super::fhs_reader::Reader;
+use super::{Error, MAX_CATEGORIES, SetKind};
 use crate::evidence::{self, EvidenceSource, RawImage};
 use crate::hash::{Algorithm, Digests};
 
@@ -43,12 +44,35 @@ pub struct TableInfo {
     pub has_categories: bool,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Table {
-    algorithm: Algorithm,
-    count: usize,
-    digests_at: usize,
-    categories_at: Option<usize>,
+#[derive(Debug, Clone)]
+pub(super) struct Table {
+    pub(super) algorithm: Algorithm,
+    pub(super) count: usize,
+    pub(super) digests_at: usize,
+    pub(super) categories_at: Option<usize>,
+    /// Number of leading digest bits that pick a bucket.
+    pub(super) prefix_bits: u32,
+    /// `bucket_starts[b]` is the first entry whose prefix is `b` or more;
+    /// one extra element holds `count`. Digests are uniformly distributed,
+    /// so a lookup touches one bucket of about [`ENTRIES_PER_BUCKET`] entries
+    /// instead of binary-searching the whole table (one cache miss per step).
+    pub(super) bucket_starts: Vec<usize>,
+}
+
+/// Average entries per bucket of the prefix index.
+const ENTRIES_PER_BUCKET: usize = 4;
+/// Largest prefix index: 2^24 buckets (128 MiB of offsets on 64-bit).
+const MAX_PREFIX_BITS: u32 = 24;
+
+/// The first `bits` bits of `digest` as a number.
+fn prefix_of(digest: &[u8], bits: u32) -> usize {
+    if bits == 0 {
+        return 0;
+    }
+    let mut head = [0u8; 8];
+    let len = digest.len().min(8);
+    head[..len].copy_from_slice(&digest[..len]);
+    usize::try_from(u64::from_be_bytes(head) >> (64 - bits)).unwrap_or(0)
 }
 
 /// An opened `.fhs` hash set.
@@ -138,7 +162,7 @@ impl DigestSet {
                 ),
             ));
         }
-        let set = Self {
+        let mut set = Self {
             path: path.to_path_buf(),
             name,
             kind,
@@ -154,10 +178,11 @@ impl DigestSet {
         self.map.as_bytes().unwrap_or(&[])
     }
 
-    /// Every table is strictly ascending and its category indexes are valid.
-    fn check_tables(&self) -> Result<(), Error> {
-        for table in &self.tables {
-            let len = table.algorithm.digest_len_bytes();
+    /// Every table is strictly ascending and its category indexes are valid;
+    /// builds each table's prefix index on the way.
+    fn check_tables(&mut self) -> Result<(), Error> {
+        let mut tables = std::mem::take(&mut self.tables);
+        for table in &mut tables {
             for i in 1..table.count {
                 if self.digest(table, i - 1) >= self.digest(table, i) {
                     return Err(Error::invalid(
@@ -169,7 +194,6 @@ impl DigestSet {
                     ));
                 }
             }
-            debug_assert!(len > 0);
             for i in 0..table.count {
                 let index = self.category_index(table, i);
                 if index != NO_CATEGORY && index as usize >= self.categories.len() {
@@ -183,8 +207,28 @@ impl DigestSet {
                     ));
                 }
             }
+            self.build_index(table);
         }
+        self.tables = tables;
         Ok(())
+    }
+
+    fn build_index(&self, table: &mut Table) {
+        let wanted_buckets = (table.count / ENTRIES_PER_BUCKET).max(1);
+        let bits = (usize::BITS - wanted_buckets.leading_zeros()).saturating_sub(1);
+        let bits = bits.min(MAX_PREFIX_BITS);
+        let buckets = 1usize << bits;
+        let mut starts = Vec::with_capacity(buckets + 1);
+        let mut entry = 0usize;
+        for bucket in 0..buckets {
+            while entry < table.count && prefix_of(self.digest(table, entry), bits) < bucket {
+                entry += 1;
+            }
+            starts.push(entry);
+        }
+        starts.push(table.count);
+        table.prefix_bits = bits;
+        table.bucket_starts = starts;
     }
 
     fn digest(&self, table: &Table, index: usize) -> &[u8] {
@@ -235,7 +279,16 @@ impl DigestSet {
     /// `Some(category)` if it is.
     pub fn contains(&self, algorithm: Algorithm, digest: &[u8]) -> Option<Option<&str>> {
         let table = self.tables.iter().find(|t| t.algorithm == algorithm)?;
-        let (mut low, mut high) = (0usize, table.count);
+        if digest.len() != algorithm.digest_len_bytes() {
+            return None;
+        }
+        let bucket = prefix_of(digest, table.prefix_bits);
+        let mut low = table.bucket_starts.get(bucket).copied().unwrap_or(0);
+        let mut high = table
+            .bucket_starts
+            .get(bucket + 1)
+            .copied()
+            .unwrap_or(table.count);
         while low < high {
             let middle = low + (high - low) / 2;
             match self.digest(table, middle).cmp(digest) {
@@ -277,106 +330,5 @@ impl DigestSet {
             .fold(crate::hash::AlgorithmSet::EMPTY, |set, t| {
                 set.with(t.algorithm)
             })
-    }
-}
-
-/// A bounds-checked reader over the body of an `.fhs` file.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-    path: &'a Path,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, len: usize) -> Result<&'a [u8], Error> {
-        let end = self
-            .at
-            .checked_add(len)
-            .filter(|&end| end <= self.bytes.len());
-        let Some(end) = end else {
-            return Err(Error::invalid(
-                self.path,
-                format!("truncated: {len} bytes wanted at offset {}", self.at),
-            ));
-        };
-        let slice = &self.bytes[self.at..end];
-        self.at = end;
-        Ok(slice)
-    }
-
-    fn u32(&mut self) -> Result<u32, Error> {
-        let bytes = self.take(4)?;
-        Ok(u32::from_le_bytes(bytes.try_into().unwrap_or([0; 4])))
-    }
-
-    fn u64(&mut self) -> Result<u64, Error> {
-        let bytes = self.take(8)?;
-        Ok(u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8])))
-    }
-
-    fn count(&mut self, limit: usize, what: &str) -> Result<usize, Error> {
-        let value = self.u32()? as usize;
-        if value > limit {
-            return Err(Error::invalid(
-                self.path,
-                format!("{what} {value} above the limit of {limit}"),
-            ));
-        }
-        Ok(value)
-    }
-
-    fn text(&mut self) -> Result<String, Error> {
-        let len = self.count(MAX_NAME_BYTES, "name length")?;
-        let at = self.at;
-        String::from_utf8(self.take(len)?.to_vec())
-            .map_err(|_| Error::invalid(self.path, format!("name at offset {at} is not UTF-8")))
-    }
-
-    fn table(&mut self) -> Result<Table, Error> {
-        let at = self.at;
-        let head = self.take(8)?;
-        let algorithm = head
-            .first()
-            .and_then(|&code| Algorithm::from_code(code))
-            .ok_or_else(|| {
-                Error::invalid(
-                    self.path,
-                    format!("unknown algorithm in the table at offset {at}"),
-                )
-            })?;
-        let has_categories = match head.get(1) {
-            Some(0) => false,
-            Some(1) => true,
-            _ => {
-                return Err(Error::invalid(
-                    self.path,
-                    format!("bad category flag in the table at offset {at}"),
-                ));
-            }
-        };
-        let count = usize::try_from(self.u64()?)
-            .map_err(|_| Error::invalid(self.path, "table count above the address space"))?;
-        let digests_len = count
-            .checked_mul(algorithm.digest_len_bytes())
-            .ok_or_else(|| Error::invalid(self.path, "table size overflows"))?;
-        let digests_at = self.at;
-        self.take(digests_len)?;
-        let categories_at = if has_categories {
-            let at = self.at;
-            self.take(
-                count
-                    .checked_mul(4)
-                    .ok_or_else(|| Error::invalid(self.path, "table size overflows"))?,
-            )?;
-            Some(at)
-        } else {
-            None
-        };
-        Ok(Table {
-            algorithm,
-            count,
-            digests_at,
-            categories_at,
-        })
     }
 }

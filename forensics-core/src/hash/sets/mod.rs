@@ -34,6 +34,7 @@
 
 mod builder;
 mod fhs;
+mod fhs_reader;
 mod import;
 mod lists;
 mod nsrl;

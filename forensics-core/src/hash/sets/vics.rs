@@ -2,6 +2,12 @@
 //! array holds one object per media file with `MD5`, `SHA1` (and sometimes
 //! `SHA256`) in hex and a numeric `Category`. The array is streamed, so a
 //! multi-gigabyte export is never held in memory as a whole.
+//!
+//! An empty digest string counts as absent (exports leave `SHA1: ""` when
+//! only MD5 is known); a media object with no digest at all, or with a digest
+//! that is not hex of the right length, is an error naming the record number
+//! (1-based position in `value`). The category is kept as text: the VICS
+//! number (`"1"`, `"2"`, …) or the string the export gives.
 
 use std::cell::RefCell;
 use std::fmt;
