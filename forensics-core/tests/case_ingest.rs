@@ -283,3 +283,34 @@ fn files_listed_in_a_hash_set_are_matched() {
     assert_eq!(matched[0].path, "/dir/f12");
     assert_eq!(matched[0].hash_sets, vec!["Notable test set".to_string()]);
 }
+
+#[test]
+fn several_items_in_one_call_each_get_a_summary_and_a_missing_one_does_not_stop_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut case, evidence) = new_case(dir.path(), "many.fcase");
+    let second = dir.path().join("second.raw");
+    std::fs::write(&second, vec![1u8; 50_000]).unwrap();
+    let paths = [evidence, dir.path().join("missing.raw"), second];
+    let summary = ingest::add_evidence(
+        &mut case,
+        &paths,
+        &options(10),
+        &mut NoProgress,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(summary.evidence.len(), 3);
+    assert_eq!(summary.evidence[0].files, ENTRY_COUNT);
+    assert!(
+        summary.evidence[1]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("missing.raw")
+    );
+    assert_eq!(summary.evidence[2].object_id, ENTRY_COUNT as i64 + 4);
+    assert!(summary.evidence[2].error.is_none());
+    let report = verify_case(case.path(), None).unwrap();
+    assert!(report.holds(), "{:?}", report.failures);
+    assert_eq!(report.evidence_checked, 2);
+}
