@@ -281,6 +281,12 @@ pub(crate) enum CaseAction {
         /// Only entries matched by a hash set of this kind (known, notable).
         #[arg(long)]
         hash_set_kind: Option<String>,
+        /// Only entries modified at or after this time (Unix seconds, UTC).
+        #[arg(long, value_name = "SECONDS")]
+        modified_from: Option<i64>,
+        /// Only entries modified before this time (Unix seconds, UTC).
+        #[arg(long, value_name = "SECONDS")]
+        modified_until: Option<i64>,
         /// Print JSON Lines instead of text.
         #[arg(long)]
         json: bool,

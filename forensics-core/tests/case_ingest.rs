@@ -166,6 +166,21 @@ fn every_entry_is_stored_with_the_digests_of_its_content() {
         })
         .unwrap();
     assert_eq!(deleted.len(), 6);
+    let window = FileQuery {
+        modified_from: Timestamp::from_unix_seconds(1_600_000_010),
+        modified_until: Timestamp::from_unix_seconds(1_600_000_015),
+        ..FileQuery::default()
+    };
+    let in_window: Vec<String> = case
+        .files(&window)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(
+        in_window,
+        ["/dir/f10", "/dir/f11", "/dir/f12", "/dir/f13", "/dir/f14"]
+    );
     let problems = case.problems().unwrap();
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].image_offset, Some(512));

@@ -73,6 +73,8 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
             min_size,
             max_size,
             hash_set_kind,
+            modified_from,
+            modified_until,
             json,
         } => {
             let query = FileQuery {
@@ -82,6 +84,8 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
                 min_size,
                 max_size,
                 hash_set_kind,
+                modified_from: modified_from.and_then(Timestamp::from_unix_seconds),
+                modified_until: modified_until.and_then(Timestamp::from_unix_seconds),
             };
             ls(&case, &query, json)
         }

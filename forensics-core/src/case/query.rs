@@ -21,6 +21,10 @@ pub struct FileQuery {
     pub max_size: Option<u64>,
     /// Only entries matched by a hash set of this kind (`known`, `notable`).
     pub hash_set_kind: Option<String>,
+    /// Only entries modified at or after this time.
+    pub modified_from: Option<Timestamp>,
+    /// Only entries modified before this time.
+    pub modified_until: Option<Timestamp>,
 }
 
 /// One file row, as `case ls` prints it.
@@ -136,6 +140,14 @@ impl Case {
         if let Some(max) = query.max_size {
             conditions.push("f.size <= ?".into());
             values.push(SqlValue::Integer(i64::try_from(max).unwrap_or(i64::MAX)));
+        }
+        if let Some(from) = query.modified_from {
+            conditions.push("f.modified_ns >= ?".into());
+            values.push(SqlValue::Integer(from.unix_ns));
+        }
+        if let Some(until) = query.modified_until {
+            conditions.push("f.modified_ns < ?".into());
+            values.push(SqlValue::Integer(until.unix_ns));
         }
         if let Some(kind) = &query.hash_set_kind {
             conditions.push(
