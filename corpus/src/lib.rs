@@ -41,4 +41,4 @@ pub mod words;
 pub use error::{Error, Result};
 pub use key::AnswerKey;
 pub use output::OutputFormat;
-pub use scenario::{ScenarioOptions, generate, scenarios};
+pub use scenario::{Determinism, ScenarioOptions, generate, scenarios};
