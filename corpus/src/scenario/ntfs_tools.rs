@@ -125,3 +125,18 @@ fn run(command: &mut Command) -> Result<()> {
         ),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::find_tool;
+    use crate::error::Error;
+
+    #[test]
+    fn a_missing_tool_is_named_in_one_line() {
+        let Err(Error::ToolMissing(message)) = find_tool("no-such-tool-for-corpus") else {
+            panic!("expected ToolMissing");
+        };
+        assert!(message.contains("`no-such-tool-for-corpus`"), "{message}");
+        assert!(!message.contains('\n'));
+    }
+}
