@@ -20,6 +20,18 @@ pub enum Error {
     /// An option cannot be satisfied.
     #[error("invalid option: {0}")]
     InvalidOption(String),
+    /// An external tool a scenario needs is not installed (the message
+    /// names it).
+    #[error("{0}")]
+    ToolMissing(String),
+    /// An external tool a scenario runs failed.
+    #[error("{tool} failed: {message}")]
+    ToolFailed {
+        /// The tool.
+        tool: String,
+        /// Exit status and first line of its error output.
+        message: String,
+    },
     /// A key or findings file could not be parsed.
     #[error("cannot parse {path}: {message}")]
     Parse {

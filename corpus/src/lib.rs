@@ -2,7 +2,8 @@
 //! benchmarks and training courses.
 //!
 //! Every scenario is built from a seed with [`rng::Rng`] (SplitMix64): the same
-//! seed and options give byte-identical images and keys on every machine.
+//! seed and options give byte-identical images and keys on every machine,
+//! except `ntfs` (same files, not same bytes) and the fixed `ntfs-small`.
 //!
 //! ```no_run
 //! let mut options = corpus::ScenarioOptions::with_seed(7);
@@ -15,8 +16,10 @@
 //! ```
 //!
 //! - [`scenarios`] lists the scenarios (`carve-blob`, `memdump`, `fat12`,
-//!   `fat16`, `fat32`, `disk-mbr`, `disk-gpt`); [`generate`] builds one into a
-//!   directory as `NAME.raw` (or split `NAME.001`...) plus `NAME.key.json`.
+//!   `fat16`, `fat32`, `disk-mbr`, `disk-gpt`, `ntfs`, `ntfs-small`);
+//!   [`generate`] builds one into a directory as `NAME.raw` (or split
+//!   `NAME.001`...) plus `NAME.key.json`. `ntfs` drives mkntfs and ntfs-3g
+//!   and is only content-deterministic (see [`Determinism`]).
 //! - [`key`] holds the answer-key types; [`score`] scores findings against a
 //!   key; [`pack`] writes exercise packs for trainers.
 //! - [`fat`] is the FAT12/16/32 writer, [`formats`] the writers of the files
@@ -41,4 +44,4 @@ pub mod words;
 pub use error::{Error, Result};
 pub use key::AnswerKey;
 pub use output::OutputFormat;
-pub use scenario::{ScenarioOptions, generate, scenarios};
+pub use scenario::{Determinism, ScenarioOptions, generate, scenarios};

@@ -76,7 +76,7 @@ pub fn exercise_text(key: &AnswerKey) -> String {
         ask(&mut md, "List every file, with its full path, size and SHA-256, including deleted files. Mark which are deleted.".into());
         let files: Vec<_> = key
             .all_files()
-            .filter(|(_, f)| !f.is_dir && !f.deleted)
+            .filter(|(_, f)| !f.is_dir && !f.deleted && f.modified != 0)
             .collect();
         if let Some((_, f)) = files.get(files.len() / 2) {
             ask(

@@ -219,7 +219,9 @@ fn command_line_list_generate_score_pack() {
             "fat16",
             "fat32",
             "disk-mbr",
-            "disk-gpt"
+            "disk-gpt",
+            "ntfs",
+            "ntfs-small"
         ]
     );
 

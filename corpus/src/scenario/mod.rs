@@ -5,6 +5,9 @@ mod carve;
 mod disk;
 mod fat;
 mod memdump;
+mod ntfs;
+mod ntfs_small;
+mod ntfs_tools;
 
 use crate::digest::hex;
 use crate::error::{Error, Result};
@@ -95,7 +98,23 @@ pub struct Scenario {
     pub default_size_bytes: u64,
     /// Smallest image size the scenario can be built in.
     pub min_size_bytes: u64,
+    /// What "the same seed gives the same output" means for this scenario.
+    pub determinism: Determinism,
     build: BuildFn,
+}
+
+/// How reproducible a scenario's output is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Determinism {
+    /// Same seed and options give byte-identical images and keys; another
+    /// seed gives different ones.
+    Bytes,
+    /// Same seed gives the same files (names, sizes, digests, times,
+    /// deleted flags) but the image bytes and image hashes differ between
+    /// runs (external tools stamp serials and current times).
+    Content,
+    /// A fixed committed image: every seed gives the same bytes.
+    Fixed,
 }
 
 const MIB: u64 = 1 << 20;
@@ -106,6 +125,7 @@ static SCENARIOS: &[Scenario] = &[
         description: "raw blob of filler (zeros, random, 0xFF, text) with embedded JPEG, PNG, GIF, PDF, ZIP and SQLite files: aligned, unaligned, fragmented, truncated, nested",
         default_size_bytes: 16 * MIB,
         min_size_bytes: 2 * MIB,
+        determinism: Determinism::Bytes,
         build: carve::build,
     },
     Scenario {
@@ -113,6 +133,7 @@ static SCENARIOS: &[Scenario] = &[
         description: "memory-dump-like pages (zero, random, heap strings) with e-mails, URLs, IPv4, card numbers, IBANs and bitcoin addresses in ASCII and UTF-16LE, some in gzip, plus decoys",
         default_size_bytes: 16 * MIB,
         min_size_bytes: MIB,
+        determinism: Determinism::Bytes,
         build: memdump::build,
     },
     Scenario {
@@ -120,6 +141,7 @@ static SCENARIOS: &[Scenario] = &[
         description: "bare FAT12 file system: directories, long and non-ASCII names, deleted files, a reused cluster",
         default_size_bytes: 2 * MIB,
         min_size_bytes: MIB,
+        determinism: Determinism::Bytes,
         build: fat::build_fat12,
     },
     Scenario {
@@ -127,6 +149,7 @@ static SCENARIOS: &[Scenario] = &[
         description: "bare FAT16 file system: directories, long and non-ASCII names, fragmented and deleted files, a reused cluster",
         default_size_bytes: 16 * MIB,
         min_size_bytes: 4 * MIB,
+        determinism: Determinism::Bytes,
         build: fat::build_fat16,
     },
     Scenario {
@@ -134,6 +157,7 @@ static SCENARIOS: &[Scenario] = &[
         description: "bare FAT32 file system (FSInfo, backup boot sector): directories, long and non-ASCII names, fragmented and deleted files, a reused cluster",
         default_size_bytes: 40 * MIB,
         min_size_bytes: 34 * MIB,
+        determinism: Determinism::Bytes,
         build: fat::build_fat32,
     },
     Scenario {
@@ -141,6 +165,7 @@ static SCENARIOS: &[Scenario] = &[
         description: "MBR disk: two primary partitions and an extended partition with two logical ones, each holding a FAT file system",
         default_size_bytes: 64 * MIB,
         min_size_bytes: 64 * MIB,
+        determinism: Determinism::Bytes,
         build: disk::build_mbr,
     },
     Scenario {
@@ -148,7 +173,24 @@ static SCENARIOS: &[Scenario] = &[
         description: "GPT disk (protective MBR, CRC32-checked header and entry array, backup header) with three FAT partitions",
         default_size_bytes: 64 * MIB,
         min_size_bytes: 64 * MIB,
+        determinism: Determinism::Bytes,
         build: disk::build_gpt,
+    },
+    Scenario {
+        name: "ntfs",
+        description: "NTFS volume made with mkntfs and written through an ntfs-3g mount: nested and non-ASCII directories and names, JPEG/PDF/text files, alternate data streams, deleted files (needs mkntfs, ntfs-3g, FUSE; same files per seed, not same bytes)",
+        default_size_bytes: 16 * MIB,
+        min_size_bytes: 4 * MIB,
+        determinism: Determinism::Content,
+        build: ntfs::build,
+    },
+    Scenario {
+        name: "ntfs-small",
+        description: "the committed 6 MiB NTFS test volume (streams, LZNT1-compressed, fragmented and deleted files); works without ntfs-3g, ignores the seed",
+        default_size_bytes: ntfs_small::VOLUME_BYTES,
+        min_size_bytes: ntfs_small::VOLUME_BYTES,
+        determinism: Determinism::Fixed,
+        build: ntfs_small::build,
     },
 ];
 

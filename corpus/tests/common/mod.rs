@@ -17,6 +17,8 @@ pub fn small_options(scenario: &str, seed: u64) -> ScenarioOptions {
         "fat12" => 2 << 20,
         "fat16" => 6 << 20,
         "fat32" => 34 << 20,
+        "ntfs" => 8 << 20,
+        "ntfs-small" => 6 << 20,
         _ => 64 << 20,
     });
     options
