@@ -37,7 +37,7 @@ pub use query::{FileQuery, FileRow, NoteRow, ProblemRow};
 pub use schema::SCHEMA_VERSION;
 pub use store::{Case, CaseInfo, ObjectKind};
 
-use crate::fs::Timestamp;
+use crate::time::Timestamp;
 use keys::SigningKey;
 
 /// A source of the current time (UTC). The CLI passes the system clock; tests

@@ -4,7 +4,7 @@ use rusqlite::{Row, params_from_iter, types::Value as SqlValue};
 use serde::Serialize;
 
 use super::{Case, Error, Result};
-use crate::fs::Timestamp;
+use crate::time::Timestamp;
 
 /// Which files [`Case::files`] returns; every condition given must hold.
 #[derive(Debug, Clone, Default)]

@@ -11,17 +11,16 @@ pub mod ext4;
 mod fat;
 mod layout;
 mod ntfs;
-mod time;
 
 use std::io::Write;
 use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use crate::time::Timestamp;
 pub use entry::{ByteRun, EntryKind, FileEntry, Times};
 pub use layout::{Layout, VolumeLayout, layout, open_volume};
 pub use ntfs::NtfsFileSystem;
-pub use time::Timestamp;
 
 use crate::Problem;
 use crate::evidence::EvidenceSource;

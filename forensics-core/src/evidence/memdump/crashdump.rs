@@ -191,7 +191,11 @@ fn metadata(header: &DumpHeader, view: &PhysicalView, physical_size: u64) -> Vec
             format!("{:#010x}", header.bug_check_code),
         ),
     ];
-    if let Some(time) = header.system_time.and_then(filetime_to_rfc3339) {
+    if let Some(time) = header
+        .system_time
+        .and_then(crate::time::Timestamp::from_filetime)
+        .map(|t| t.to_rfc3339())
+    {
         metadata.push(("system_time".to_owned(), time));
     }
     if let Some(space) = header.required_dump_space {
@@ -214,56 +218,14 @@ fn machine_name(machine_image_type: u32) -> &'static str {
     }
 }
 
-/// A Windows FILETIME (100 ns ticks since 1601-01-01 UTC) as RFC 3339 UTC,
-/// to the second.
-fn filetime_to_rfc3339(filetime: u64) -> Option<String> {
-    /// Seconds from 1601-01-01 to 1970-01-01.
-    const EPOCH_DIFFERENCE_SECS: i64 = 11_644_473_600;
-    let unix_secs = i64::try_from(filetime / 10_000_000).ok()? - EPOCH_DIFFERENCE_SECS;
-    let days = unix_secs.div_euclid(86_400);
-    let secs_of_day = unix_secs.rem_euclid(86_400);
-    let (year, month, day) = civil_from_days(days);
-    Some(format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs_of_day / 3600,
-        secs_of_day % 3600 / 60,
-        secs_of_day % 60
-    ))
-}
-
-/// Proleptic Gregorian (year, month, day) of `days` since 1970-01-01, by
-/// counting 400-year eras that start on March 1st (H. Hinnant, "chrono-
-/// Compatible Low-Level Date Algorithms").
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let shifted = days + 719_468;
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    } as u32;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
-    fn filetimes_convert_to_utc_dates() {
-        // 2024-02-29T12:34:56Z = Unix 1709210096.
+    fn system_time_is_shown_as_rfc3339_utc() {
+        // 2024-02-29T12:34:56Z = Unix 1709210096, plus 1234 ticks of 100 ns.
         let filetime = (1_709_210_096u64 + 11_644_473_600) * 10_000_000 + 1234;
-        assert_eq!(
-            filetime_to_rfc3339(filetime).unwrap(),
-            "2024-02-29T12:34:56Z"
-        );
-        assert_eq!(filetime_to_rfc3339(0).unwrap(), "1601-01-01T00:00:00Z");
+        let shown = crate::time::Timestamp::from_filetime(filetime).map(|t| t.to_rfc3339());
+        assert_eq!(shown.as_deref(), Some("2024-02-29T12:34:56.0001234Z"));
+        assert_eq!(crate::time::Timestamp::from_filetime(0), None);
     }
 }

@@ -1,4 +1,5 @@
 //! Timestamps: nanoseconds since the Unix epoch, UTC, printed as RFC 3339.
+//! Shared by every layer (container dates, file-system times, custody entries).
 
 use serde::{Serialize, Serializer};
 
