@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use forensics_core::evidence::{EvidenceSource, ewf};
+use forensics_core::evidence::ewf;
 use libfuzzer_sys::fuzz_target;
 
 /// "EVF" 0x09 0x0d 0x0a 0xff 0x00.

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use forensics_core::evidence::MemorySource;
-use forensics_core::fs::{self, FileSystem};
+use forensics_core::fs;
 use libfuzzer_sys::fuzz_target;
 
 /// Most content bytes taken from one entry.
