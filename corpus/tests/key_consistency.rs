@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{FatReader, read_image, sha256, small_options};
+use common::{FatReader, crc32, read_image, sha256, small_options};
 use corpus::AnswerKey;
 use std::io::Read;
 
@@ -151,22 +151,6 @@ fn partition_tables_match_the_key() {
         let last = u64::from_le_bytes(e[40..48].try_into().expect("8"));
         assert_eq!((first, last - first + 1), (p.start_sector, p.sector_count));
     }
-}
-
-/// CRC-32 (IEEE), bitwise, independent of crc32fast.
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 #[test]

@@ -59,6 +59,30 @@ fn partition_key(
     }
 }
 
+/// Records `key` in the answer key and writes a FAT file system of
+/// `fat_type` into the partition's sectors.
+fn add_fat_partition(
+    contents: &mut Contents,
+    sink: &mut ImageSink,
+    rng: &mut Rng,
+    options: &ScenarioOptions,
+    fat_type: FatType,
+    key: PartitionKey,
+) -> Result<()> {
+    let fs = write_file_system(
+        sink,
+        &mut rng.fork(u64::from(key.index)),
+        options,
+        fat_type,
+        key.start_sector * SECTOR,
+        key.sector_count * SECTOR,
+        Some(key.index),
+    )?;
+    contents.partitions.push(key);
+    contents.filesystems.push(fs);
+    Ok(())
+}
+
 /// MBR type byte for a FAT variant (LBA types).
 fn mbr_type(fat_type: FatType) -> u8 {
     match fat_type {
@@ -93,24 +117,21 @@ pub fn build_mbr(
     for (slot, &(fat_type, sectors)) in primaries.iter().enumerate() {
         let index = slot as u32 + 1;
         mbr_entry(&mut mbr, slot, mbr_type(fat_type), next, sectors);
-        contents.partitions.push(partition_key(
-            index,
-            "primary",
-            format!("0x{:02x}", mbr_type(fat_type)),
-            "",
-            next,
-            sectors,
-        ));
-        let fs = write_file_system(
+        add_fat_partition(
+            &mut contents,
             sink,
-            &mut rng.fork(u64::from(index)),
+            rng,
             options,
             fat_type,
-            next * SECTOR,
-            sectors * SECTOR,
-            Some(index),
+            partition_key(
+                index,
+                "primary",
+                format!("0x{:02x}", mbr_type(fat_type)),
+                "",
+                next,
+                sectors,
+            ),
         )?;
-        contents.filesystems.push(fs);
         next += sectors;
     }
     let extended_start = next;
@@ -142,24 +163,21 @@ pub fn build_mbr(
             mbr_entry(&mut ebr, 1, 0x05, next_ebr - extended_start, next_len);
         }
         sink.write_at(ebr_at * SECTOR, &ebr)?;
-        contents.partitions.push(partition_key(
-            index,
-            "logical",
-            format!("0x{:02x}", mbr_type(fat_type)),
-            "",
-            start,
-            sectors,
-        ));
-        let fs = write_file_system(
+        add_fat_partition(
+            &mut contents,
             sink,
-            &mut rng.fork(u64::from(index)),
+            rng,
             options,
             fat_type,
-            start * SECTOR,
-            sectors * SECTOR,
-            Some(index),
+            partition_key(
+                index,
+                "logical",
+                format!("0x{:02x}", mbr_type(fat_type)),
+                "",
+                start,
+                sectors,
+            ),
         )?;
-        contents.filesystems.push(fs);
         ebr_at = next_ebr;
     }
     sink.write_at(0, &mbr)?;
@@ -254,24 +272,14 @@ pub fn build_gpt(
         for (j, unit) in name.encode_utf16().enumerate() {
             e[56 + 2 * j..58 + 2 * j].copy_from_slice(&unit.to_le_bytes());
         }
-        contents.partitions.push(partition_key(
-            index,
-            "gpt",
-            BASIC_DATA_GUID.into(),
-            name,
-            next,
-            sectors,
-        ));
-        let fs = write_file_system(
+        add_fat_partition(
+            &mut contents,
             sink,
-            &mut rng.fork(u64::from(index)),
+            rng,
             options,
             fat_type,
-            next * SECTOR,
-            sectors * SECTOR,
-            Some(index),
+            partition_key(index, "gpt", BASIC_DATA_GUID.into(), name, next, sectors),
         )?;
-        contents.filesystems.push(fs);
         next += sectors;
     }
     let entries_crc = crc32fast::hash(&entries);

@@ -45,6 +45,22 @@ pub fn have_tool(tool: &str) -> bool {
     found
 }
 
+/// CRC-32 (IEEE), bitwise, independent of the crc32fast crate the generator uses.
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
 /// Reads the whole image (test images are small).
 pub fn read_image(dir: &Path, name: &str) -> Vec<u8> {
     std::fs::read(dir.join(format!("{name}.raw"))).expect("image readable")
