@@ -233,6 +233,10 @@ pub(crate) enum CaseAction {
         /// A short title.
         #[arg(long, default_value = "")]
         title: String,
+        /// Encrypt the case file (SQLCipher, AES-256); the passphrase comes
+        /// from FORENSICS_CASE_PASSPHRASE or a prompt.
+        #[arg(long)]
+        encrypt: bool,
         #[command(flatten)]
         who: ExaminerArgs,
     },

@@ -12,14 +12,15 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, bail};
 use forensics_core::case::ingest::{self, IngestOptions, IngestProgress};
 use forensics_core::case::keys::SigningKey;
-use forensics_core::case::verify::verify_case_with;
-use forensics_core::case::{Case, CaseInfo, Clock, FileQuery, Session};
+use forensics_core::case::verify::{VerifyOptions, verify_case_opts};
+use forensics_core::case::{Case, CaseInfo, FileQuery};
 use forensics_core::fs::Timestamp;
 use forensics_core::hash::sets::DigestSet;
 use forensics_core::hash::{HashSink, NoSink};
 use indicatif::ProgressBar;
 use serde_json::json;
 
+use super::case_access::{new_passphrase, open_case, open_for_change, passphrase_for, session};
 use super::hash_sink::progress_bar;
 use crate::args::{CaseAction, ExaminerArgs};
 use crate::{Outcome, output};
@@ -31,31 +32,15 @@ macro_rules! say {
     };
 }
 
-/// Environment variable naming the examiner when `--examiner` is not given.
-const EXAMINER_ENV: &str = "FORENSICS_EXAMINER";
-
-/// The system clock: the one place the wall clock is read.
-struct SystemClock;
-
-impl Clock for SystemClock {
-    #[allow(clippy::disallowed_methods)]
-    fn now(&self) -> Timestamp {
-        let since_epoch = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        let unix_ns = i64::try_from(since_epoch.as_nanos()).unwrap_or(i64::MAX);
-        Timestamp { unix_ns }
-    }
-}
-
 pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
     match action {
         CaseAction::Init {
             case,
             case_number,
             title,
+            encrypt,
             who,
-        } => init(&case, case_number, title, &who),
+        } => init(&case, case_number, title, encrypt, &who),
         CaseAction::Add {
             case,
             evidence,
@@ -130,41 +115,6 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
     }
 }
 
-/// The session of the examiner named by `--examiner` or the environment.
-fn session(who: &ExaminerArgs) -> anyhow::Result<Session> {
-    let examiner = who
-        .examiner
-        .clone()
-        .or_else(|| std::env::var(EXAMINER_ENV).ok())
-        .filter(|name| !name.trim().is_empty())
-        .with_context(|| format!("name the examiner with --examiner or {EXAMINER_ENV}"))?;
-    let mut session = Session::new(examiner, Box::new(SystemClock));
-    session.command_line = std::env::args().collect();
-    session.host = host_name();
-    if let Some(path) = &who.key {
-        session.signing_key = Some(SigningKey::read_private(path)?);
-    }
-    Ok(session)
-}
-
-/// The machine's host name, as far as it can be found without a syscall crate.
-fn host_name() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
-        .map(|text| text.trim().to_string())
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .unwrap_or_default()
-}
-
-fn open_for_change(path: &Path, who: &ExaminerArgs) -> anyhow::Result<Case> {
-    let session = session(who)?;
-    let mut case = Case::open(path)?;
-    case.set_session(session)?;
-    Ok(case)
-}
-
 fn print_head(case: &Case) -> anyhow::Result<()> {
     if let Some(head) = case.chain_head()? {
         say!("chain head {head}");
@@ -176,16 +126,27 @@ fn init(
     path: &Path,
     case_number: String,
     title: String,
+    encrypt: bool,
     who: &ExaminerArgs,
 ) -> anyhow::Result<Outcome> {
     let session = session(who)?;
+    let passphrase = if encrypt {
+        Some(new_passphrase()?)
+    } else {
+        None
+    };
     let info = CaseInfo {
         case_number,
         title,
         examiner: session.examiner.clone(),
     };
-    let case = Case::create(path, &info, session)?;
-    say!("created case {} ({})", path.display(), info.case_number);
+    let case = Case::create_with(path, &info, session, passphrase.as_ref())?;
+    let how = if encrypt { ", encrypted" } else { "" };
+    say!(
+        "created case {} ({}{how})",
+        path.display(),
+        info.case_number
+    );
     print_head(&case)?;
     Ok(Outcome::Success)
 }
@@ -301,7 +262,7 @@ fn add(
 }
 
 fn ls(path: &Path, query: &FileQuery, json: bool) -> anyhow::Result<Outcome> {
-    let case = Case::open(path)?;
+    let case = open_case(path)?;
     for row in case.files(query)? {
         if json {
             output::json_line(&row)?;
@@ -342,7 +303,7 @@ fn note(
 }
 
 fn log(path: &Path, json: bool) -> anyhow::Result<Outcome> {
-    let case = Case::open(path)?;
+    let case = open_case(path)?;
     let entries = case.custody_log()?;
     for entry in &entries {
         if json {
@@ -395,7 +356,13 @@ fn verify(
     } else {
         &mut sink
     };
-    let report = verify_case_with(path, expect_head, threads, sink, &AtomicBool::new(false))?;
+    let passphrase = passphrase_for(path)?;
+    let options = VerifyOptions {
+        expect_head,
+        threads,
+        passphrase: passphrase.as_ref(),
+    };
+    let report = verify_case_opts(path, &options, sink, &AtomicBool::new(false))?;
     bar.finish_and_clear();
     if json {
         for failure in &report.failures {

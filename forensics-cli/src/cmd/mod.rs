@@ -2,6 +2,7 @@
 
 mod audit;
 mod case;
+mod case_access;
 mod files;
 mod hash;
 mod hash_sink;

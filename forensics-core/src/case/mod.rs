@@ -21,6 +21,7 @@
 //! the caller passes in: the core never reads the wall clock.
 
 mod canonical;
+pub mod crypt;
 pub mod custody;
 pub mod ingest;
 pub mod keys;
@@ -32,6 +33,7 @@ pub mod verify;
 use std::path::{Path, PathBuf};
 
 pub use canonical::canonical_json;
+pub use crypt::{Passphrase, is_encrypted};
 pub use custody::CustodyEntry;
 pub use query::{FileQuery, FileRow, NoteRow, ProblemRow};
 pub use schema::SCHEMA_VERSION;

@@ -7,6 +7,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::crypt::{self, Passphrase};
 use super::custody::{self, CustodyEntry};
 use super::schema::{self, SCHEMA_VERSION};
 use super::{Error, Result, Session};
@@ -68,6 +69,20 @@ impl Case {
     /// Creates a new case file at `path` (which must not exist) and records
     /// `create_case` as the first custody entry.
     pub fn create(path: &Path, info: &CaseInfo, session: Session) -> Result<Case> {
+        Self::create_with(path, info, session, None)
+    }
+
+    /// [`Self::create`], encrypting the case with `passphrase` when one is
+    /// given (see [`super::crypt`]).
+    pub fn create_with(
+        path: &Path,
+        info: &CaseInfo,
+        session: Session,
+        passphrase: Option<&Passphrase>,
+    ) -> Result<Case> {
+        if let Some(passphrase) = passphrase {
+            passphrase.check_strength()?;
+        }
         if path.exists() {
             return Err(Error::AlreadyExists(path.to_path_buf()));
         }
@@ -76,7 +91,7 @@ impl Case {
                 "a case needs a case number and an examiner".into(),
             ));
         }
-        let conn = Connection::open(path).map_err(Error::sqlite(path))?;
+        let conn = crypt::open_connection(path, OpenFlags::default(), passphrase)?;
         let mut case = Case {
             conn,
             path: path.to_path_buf(),
@@ -108,11 +123,20 @@ impl Case {
     /// Opens an existing case, migrating its schema if it is older. Reading
     /// needs no session; changes do ([`Self::set_session`]).
     pub fn open(path: &Path) -> Result<Case> {
+        Self::open_with(path, None)
+    }
+
+    /// [`Self::open`] for a case that may be encrypted: `passphrase` is its
+    /// key. An encrypted case opened without one, or with a wrong one, is an
+    /// error that says so.
+    pub fn open_with(path: &Path, passphrase: Option<&Passphrase>) -> Result<Case> {
         if !path.is_file() {
             return Err(Error::NotFound(format!("case {}", path.display())));
         }
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-            .map_err(Error::sqlite(path))?;
+        if passphrase.is_none() && crypt::is_encrypted(path)? {
+            return Err(crypt::passphrase_needed(path));
+        }
+        let mut conn = crypt::open_connection(path, OpenFlags::SQLITE_OPEN_READ_WRITE, passphrase)?;
         let not_a_case = |what: String| Error::NotACase {
             path: path.to_path_buf(),
             what,

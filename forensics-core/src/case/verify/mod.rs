@@ -14,12 +14,15 @@ use rusqlite::{Connection, OpenFlags, params};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::custody::{self, CustodyEntry, GENESIS_HASH};
+mod chain;
+use chain::ChainState;
+
+use super::crypt::{self, Passphrase};
+use super::custody::{self, CustodyEntry};
 use super::ingest::rows_digest;
-use super::keys::{key_id_of, verify_signature};
-use super::{Error, Result, canonical_json};
+use super::{Error, Result};
 use crate::evidence;
-use crate::hash::{self, Algorithm, HashOptions, HashSink, NoSink, from_hex};
+use crate::hash::{self, Algorithm, HashOptions, HashSink, NoSink};
 
 /// What a failure is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,11 +112,44 @@ pub fn verify_case_with(
     sink: &mut dyn HashSink,
     cancel: &AtomicBool,
 ) -> Result<VerifyReport> {
+    let options = VerifyOptions {
+        expect_head,
+        threads,
+        passphrase: None,
+    };
+    verify_case_opts(path, &options, sink, cancel)
+}
+
+/// What [`verify_case_opts`] checks beyond the case itself, and how.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct VerifyOptions<'a> {
+    /// The chain head recorded elsewhere that the chain must end in.
+    pub expect_head: Option<&'a str>,
+    /// Hashing threads (0 = one per core).
+    pub threads: usize,
+    /// The key of an encrypted case.
+    pub passphrase: Option<&'a Passphrase>,
+}
+
+/// [`verify_case`] with all options, progress and cancel.
+pub fn verify_case_opts(
+    path: &Path,
+    options: &VerifyOptions<'_>,
+    sink: &mut dyn HashSink,
+    cancel: &AtomicBool,
+) -> Result<VerifyReport> {
+    let VerifyOptions {
+        expect_head,
+        threads,
+        passphrase,
+    } = *options;
     if !path.is_file() {
         return Err(Error::NotFound(format!("case {}", path.display())));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(Error::sqlite(path))?;
+    if passphrase.is_none() && crypt::is_encrypted(path)? {
+        return Err(crypt::passphrase_needed(path));
+    }
+    let conn = crypt::open_connection(path, OpenFlags::SQLITE_OPEN_READ_ONLY, passphrase)?;
     let entries = custody::read_all(&conn).map_err(|e| Error::NotACase {
         path: path.to_path_buf(),
         what: e.to_string(),
@@ -153,108 +189,6 @@ pub fn verify_case_with(
         evidence_checked,
         failures,
     })
-}
-
-/// What the chain walk has seen so far.
-#[derive(Default)]
-struct ChainState {
-    last_seq: u64,
-    last_hash: Option<String>,
-    /// key id → (public key hex, examiner).
-    keys: BTreeMap<String, (String, String)>,
-    /// examiner → (key id, seq of the registration).
-    examiner_keys: BTreeMap<String, (String, u64)>,
-    signed: u64,
-}
-
-impl ChainState {
-    fn check(&mut self, entry: &CustodyEntry) -> Result<(), String> {
-        let expected_seq = self.last_seq + 1;
-        if entry.seq != expected_seq {
-            return Err(format!(
-                "sequence jumps from {} to {}: entries were deleted or inserted",
-                self.last_seq, entry.seq
-            ));
-        }
-        let expected_prev = self.last_hash.as_deref().unwrap_or(GENESIS_HASH);
-        if entry.prev_hash != expected_prev {
-            return Err(format!(
-                "prev_hash does not match the hash of entry {}: entries were reordered, \
-                 inserted, deleted or re-hashed",
-                self.last_seq
-            ));
-        }
-        let recomputed = custody::entry_hash(
-            entry.seq,
-            &entry.at_utc,
-            &entry.examiner,
-            &entry.action,
-            &entry.details_json,
-            &entry.prev_hash,
-        );
-        if recomputed != entry.entry_hash {
-            return Err("its hash does not match its contents: the entry was edited".into());
-        }
-        let details: Value = serde_json::from_str(&entry.details_json)
-            .map_err(|e| format!("details are not JSON: {e}"))?;
-        if canonical_json(&details) != entry.details_json {
-            return Err("details are not in canonical form".into());
-        }
-        if entry.action == "register_key" {
-            self.register(entry, &details)?;
-        }
-        self.check_signature(entry)?;
-        self.last_seq = entry.seq;
-        self.last_hash = Some(entry.entry_hash.clone());
-        Ok(())
-    }
-
-    fn register(&mut self, entry: &CustodyEntry, details: &Value) -> Result<(), String> {
-        let field = |name: &str| details.get(name).and_then(Value::as_str).unwrap_or("");
-        let (key_id, public_key) = (field("key_id"), field("public_key"));
-        let bytes = from_hex(public_key).unwrap_or_default();
-        if bytes.len() != 32 || key_id_of(&bytes) != key_id {
-            return Err("registers a malformed key".into());
-        }
-        self.keys.insert(
-            key_id.to_string(),
-            (public_key.to_string(), entry.examiner.clone()),
-        );
-        self.examiner_keys
-            .insert(entry.examiner.clone(), (key_id.to_string(), entry.seq));
-        Ok(())
-    }
-
-    fn check_signature(&mut self, entry: &CustodyEntry) -> Result<(), String> {
-        match (&entry.signature, &entry.key_id) {
-            (Some(signature), Some(key_id)) => {
-                let (public_key, owner) = self
-                    .keys
-                    .get(key_id)
-                    .ok_or_else(|| format!("signed with key {key_id}, which is not registered"))?;
-                if *owner != entry.examiner {
-                    return Err(format!("signed with {owner}'s key by {}", entry.examiner));
-                }
-                let raw = from_hex(&entry.entry_hash).unwrap_or_default();
-                if !verify_signature(public_key, &raw, signature) {
-                    return Err(format!(
-                        "the signature does not verify with key {key_id}: re-signed or re-hashed \
-                         without the examiner's key"
-                    ));
-                }
-                self.signed += 1;
-                Ok(())
-            }
-            (None, None) => match self.examiner_keys.get(&entry.examiner) {
-                Some((key_id, seq)) => Err(format!(
-                    "unsigned, but {} registered key {key_id} at entry {seq}",
-                    entry.examiner
-                )),
-                None => Ok(()),
-            },
-            _ => Err("has a signature without a key id, or a key id without a signature".into()),
-        }
-    }
 }
 
 /// The examiners table must hold exactly the keys registered in the chain.
