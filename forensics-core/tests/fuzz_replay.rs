@@ -110,3 +110,49 @@ fn fat_seeds_walk_and_read_every_entry() {
         }
     }
 }
+
+#[test]
+fn volume_seeds_give_their_partition_tables() {
+    let files = seeds("volume");
+    assert_eq!(files.len(), 2, "volume seeds missing: {files:?}");
+    for path in files {
+        let bytes = std::fs::read(&path).expect("seed readable");
+        let media = MemorySource::new(bytes);
+        let table = forensics_core::volume::detect(&media)
+            .expect("a seed reads")
+            .expect("a seed has a partition table");
+        assert!(!table.partitions.is_empty(), "{}", path.display());
+        // The seeds are the first 64 KiB of larger disks: what lies beyond
+        // is reported, not read.
+        assert!(!table.problems.is_empty(), "{}", path.display());
+    }
+}
+
+#[test]
+fn hash_set_seeds_read_and_open() {
+    use forensics_core::hash::Algorithm;
+    use forensics_core::hash::sets::{DigestSet, read_list};
+    let files = seeds("hashset");
+    assert_eq!(files.len(), 4, "hash-set seeds missing: {files:?}");
+    let dir = tempfile::tempdir().unwrap();
+    for path in files {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        if name.ends_with("-body") {
+            let mut bytes = std::fs::read(&path).unwrap();
+            bytes.extend_from_slice(blake3::hash(&bytes).as_bytes());
+            let set_path = dir.path().join("seed.fhs");
+            std::fs::write(&set_path, bytes).unwrap();
+            let set = DigestSet::open(&set_path).expect("the seed set opens");
+            let md5_of_abc = forensics_core::hash::from_hex("900150983cd24fb0d6963f7d28e17f72");
+            assert!(set.contains(Algorithm::Md5, &md5_of_abc.unwrap()).is_some());
+        } else {
+            let mut entries = 0;
+            read_list(&path, Algorithm::Sha256, &mut |_, _| {
+                entries += 1;
+                Ok(())
+            })
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(entries >= 1, "{name}");
+        }
+    }
+}
