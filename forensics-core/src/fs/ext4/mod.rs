@@ -100,7 +100,20 @@ impl Ext4 {
         let mut raw = vec![0u8; SUPERBLOCK_LEN];
         read_volume(volume.as_ref(), SUPERBLOCK_OFFSET, &mut raw)?;
         let superblock = Superblock::parse(&raw)?;
-        let (groups, open_problems) = group::read_descriptors(&volume, &superblock)?;
+        let (groups, mut open_problems) = group::read_descriptors(&volume, &superblock)?;
+        let fs_bytes = superblock
+            .blocks_count
+            .saturating_mul(u64::from(superblock.block_size));
+        if fs_bytes > volume.len() {
+            open_problems.push(Problem::at(
+                volume.len(),
+                fs_bytes - volume.len(),
+                format!(
+                    "file system is {fs_bytes} bytes but the volume only {}: blocks past the end cannot be read",
+                    volume.len()
+                ),
+            ));
+        }
         Ok(Self {
             volume,
             superblock,

@@ -52,6 +52,8 @@ pub struct NtfsFileSystem {
     reader: Mutex<VolumeReader>,
     geometry: Geometry,
     record_count: u64,
+    /// Found when opening: reported by every walk.
+    open_problems: Vec<Problem>,
 }
 
 fn ntfs_error(what: &str, error: &dyn std::fmt::Display) -> Error {
@@ -59,6 +61,23 @@ fn ntfs_error(what: &str, error: &dyn std::fmt::Display) -> Error {
         volume_offset: 0,
         what: format!("NTFS {what}: {error}"),
     }
+}
+
+/// A volume shorter than its boot sector says: the sectors past the end,
+/// and the backup boot sector in the sector after the last one, are lost.
+fn truncation_problems(ntfs: &Ntfs, volume_len: u64) -> Vec<Problem> {
+    let with_backup = ntfs.size().saturating_add(u64::from(ntfs.sector_size()));
+    if volume_len >= with_backup {
+        return Vec::new();
+    }
+    vec![Problem::at(
+        volume_len,
+        with_backup - volume_len,
+        format!(
+            "NTFS volume is {} bytes with its backup boot sector, but only {volume_len} are present: the volume is truncated",
+            with_backup
+        ),
+    )]
 }
 
 impl NtfsFileSystem {
@@ -91,12 +110,14 @@ impl NtfsFileSystem {
         let record_count = (mft_bytes / record_bytes)
             .min(volume.len() / record_bytes)
             .min(MAX_RECORDS);
+        let open_problems = truncation_problems(&ntfs, volume.len());
         Ok(Self {
             volume,
             ntfs,
             reader: Mutex::new(reader),
             geometry,
             record_count,
+            open_problems,
         })
     }
 
@@ -199,7 +220,7 @@ impl FileSystem for NtfsFileSystem {
     }
 
     fn walk(&self, visit: &mut dyn FnMut(FileEntry)) -> Result<Vec<Problem>, Error> {
-        let mut problems = Vec::new();
+        let mut problems = self.open_problems.clone();
         let records = self.read_records(&mut problems);
         if !records.contains_key(&tree::ROOT_RECORD) {
             return Err(Error::Corrupt {
