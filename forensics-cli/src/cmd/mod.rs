@@ -2,6 +2,7 @@
 
 mod audit;
 mod case;
+mod case_report;
 mod files;
 mod hash;
 mod hash_sink;

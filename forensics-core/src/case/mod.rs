@@ -22,9 +22,11 @@
 
 mod canonical;
 pub mod custody;
+mod export;
 pub mod ingest;
 pub mod keys;
 mod query;
+mod report_query;
 mod schema;
 mod store;
 pub mod verify;
@@ -34,6 +36,10 @@ use std::path::{Path, PathBuf};
 pub use canonical::canonical_json;
 pub use custody::CustodyEntry;
 pub use query::{FileQuery, FileRow, NoteRow, ProblemRow};
+pub use report_query::{
+    EvidenceRow, FileSystemRow, HashMatchRow, ReportByteRun, ReportFile, ReportTimes, TagRow,
+    VolumeRow,
+};
 pub use schema::SCHEMA_VERSION;
 pub use store::{Case, CaseInfo, ObjectKind};
 
