@@ -2,7 +2,7 @@
 //! per examiner, the Tool, one InvestigativeAction per custody entry
 //! (performer, instrument, object, result, start and end time), observables
 //! for evidence images, partitions, file systems and files (FileFacet,
-//! ContentDataFacet with typed hashes), `Contained_Within` relationships and
+//! ContentDataFacet with MD5, SHA-1 and SHA-256 hashes), `Contained_Within` relationships and
 //! a ProvenanceRecord per exhibit.
 //!
 //! Every `@id` is `kb:<kind>-<uuid>` where the UUID is derived from the case
@@ -58,17 +58,30 @@ fn context(case_key: &str) -> Value {
     })
 }
 
-/// A UUID (RFC 9562 version 8, name-based on BLAKE3) for `name` in the case.
-fn uuid_for(case_key: &str, name: &str) -> String {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(case_key.as_bytes());
-    hasher.update(&[0]);
+/// The RFC 4122 URL namespace UUID.
+const NAMESPACE_URL: [u8; 16] = [
+    0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8,
+];
+
+/// A name-based UUID (RFC 4122 version 5, SHA-1) of `name` in `namespace`.
+fn uuid_v5(namespace: &[u8; 16], name: &str) -> [u8; 16] {
+    use sha1::Digest;
+    let mut hasher = sha1::Sha1::new();
+    hasher.update(namespace);
     hasher.update(name.as_bytes());
+    let digest = hasher.finalize();
     let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&hasher.finalize().as_bytes()[..16]);
-    bytes[6] = (bytes[6] & 0x0f) | 0x80;
+    bytes.copy_from_slice(&digest[..16]);
+    bytes[6] = (bytes[6] & 0x0f) | 0x50;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex = crate::hash::to_hex(&bytes);
+    bytes
+}
+
+/// The UUID of `name` in the case: version 5 in a namespace that is itself
+/// the version-5 UUID of the case's URN in the URL namespace.
+fn uuid_for(case_key: &str, name: &str) -> String {
+    let namespace = uuid_v5(&NAMESPACE_URL, &format!("urn:forensics:case:{case_key}"));
+    let hex = crate::hash::to_hex(&uuid_v5(&namespace, name));
     format!(
         "{}-{}-{}-{}-{}",
         &hex[..8],
@@ -120,6 +133,7 @@ impl<'a> Graph<'a> {
     }
 
     fn build(&mut self, creator: &Creator) {
+        let data = self.data;
         let tool_id = self.id("tool", &creator.program);
         self.nodes.push(json!({
             "@id": tool_id,
@@ -128,7 +142,7 @@ impl<'a> Graph<'a> {
             "uco-tool:version": creator.version,
             "uco-tool:toolType": "Digital forensics suite",
         }));
-        for examiner in &self.data.examiners {
+        for examiner in &data.examiners {
             let id = self.id("identity", examiner);
             self.nodes.push(json!({
                 "@id": id,
@@ -139,11 +153,11 @@ impl<'a> Graph<'a> {
         }
         self.add_evidence();
         self.add_volumes_and_file_systems();
-        for file in &self.data.files {
+        for file in &data.files {
             self.add_file(file);
         }
         let mut compiled: Vec<Value> = self.provenance.values().map(|id| reference(id)).collect();
-        for entry in &self.data.custody {
+        for entry in &data.custody {
             let id = self.add_action(entry, &tool_id);
             compiled.push(reference(&id));
         }
@@ -162,27 +176,24 @@ impl<'a> Graph<'a> {
         self.nodes.insert(0, investigation);
     }
 
-    /// A ContentDataFacet with the four digests (`None` ones left out).
+    /// A ContentDataFacet with the digests (`None` ones left out). BLAKE3
+    /// is not in UCO 1.4's HashNameVocab, so exports carry MD5, SHA-1 and
+    /// SHA-256 only.
     fn content_facet(
         &mut self,
         owner: &str,
         size: u64,
-        digests: [(&str, Option<&str>); 4],
+        digests: [(&str, Option<&str>); 3],
     ) -> Value {
         let mut hashes = Vec::new();
         for (method, hex) in digests {
             let Some(hex) = hex.filter(|h| !h.is_empty()) else {
                 continue;
             };
-            let method_value = if method == "BLAKE3" {
-                json!(method)
-            } else {
-                typed("uco-vocabulary:HashNameVocab", method)
-            };
             hashes.push(json!({
                 "@id": self.id("hash", &format!("{owner}/{method}")),
                 "@type": "uco-types:Hash",
-                "uco-types:hashMethod": method_value,
+                "uco-types:hashMethod": method,
                 "uco-types:hashValue": typed("xsd:hexBinary", hex.to_ascii_uppercase()),
             }));
         }
@@ -200,14 +211,14 @@ impl<'a> Graph<'a> {
             "@type": "uco-observable:ObservableRelationship",
             "uco-core:source": reference(child),
             "uco-core:target": reference(parent),
-            "uco-core:kindOfRelationship":
-                typed("uco-vocabulary:ObservableObjectRelationshipVocab", "Contained_Within"),
+            "uco-core:kindOfRelationship": "Contained_Within",
             "uco-core:isDirectional": true,
         }));
     }
 
     fn add_evidence(&mut self) {
-        for (ordinal, evidence) in self.data.evidence.iter().enumerate() {
+        let data = self.data;
+        for (ordinal, evidence) in data.evidence.iter().enumerate() {
             let name = format!("evidence/{}", evidence.object_id);
             let id = self.id("image", &name);
             let file_name = evidence
@@ -219,10 +230,9 @@ impl<'a> Graph<'a> {
                 &name,
                 evidence.media_size,
                 [
-                    ("MD5", Some(&evidence.md5)),
-                    ("SHA1", Some(&evidence.sha1)),
-                    ("SHA256", Some(&evidence.sha256)),
-                    ("BLAKE3", Some(&evidence.blake3)),
+                    ("MD5", Some(evidence.md5.as_str())),
+                    ("SHA1", Some(evidence.sha1.as_str())),
+                    ("SHA256", Some(evidence.sha256.as_str())),
                 ],
             );
             self.nodes.push(json!({
@@ -258,7 +268,8 @@ impl<'a> Graph<'a> {
     }
 
     fn add_volumes_and_file_systems(&mut self) {
-        for volume in &self.data.volumes {
+        let data = self.data;
+        for volume in &data.volumes {
             let name = format!("volume/{}", volume.object_id);
             let id = self.id("disk-partition", &name);
             let mut facet = json!({
@@ -280,7 +291,7 @@ impl<'a> Graph<'a> {
                 self.contained_within(&id, &parent);
             }
         }
-        for fs in &self.data.file_systems {
+        for fs in &data.file_systems {
             let name = format!("file-system/{}", fs.object_id);
             let id = self.id("file-system", &name);
             self.nodes.push(json!({
@@ -329,7 +340,6 @@ impl<'a> Graph<'a> {
                     ("MD5", file.md5.as_deref()),
                     ("SHA1", file.sha1.as_deref()),
                     ("SHA256", file.sha256.as_deref()),
-                    ("BLAKE3", file.blake3.as_deref()),
                 ],
             ));
         }
@@ -426,13 +436,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn uuids_are_stable_version_8_and_distinct() {
+    fn uuid_v5_matches_the_rfc_example() {
+        // RFC 4122 / Python: uuid5(NAMESPACE_URL, "http://www.example.com/")
+        let hex = crate::hash::to_hex(&uuid_v5(&NAMESPACE_URL, "http://www.example.com/"));
+        assert_eq!(hex, "fcde3c852270590f9e7cee003d65e0e2");
+    }
+
+    #[test]
+    fn uuids_are_stable_version_5_and_distinct() {
         let a = uuid_for("key", "file/1");
         assert_eq!(a, uuid_for("key", "file/1"));
         assert_ne!(a, uuid_for("key", "file/2"));
         assert_ne!(a, uuid_for("other", "file/1"));
         assert_eq!(a.len(), 36);
-        assert_eq!(a.as_bytes()[14], b'8');
+        assert_eq!(a.as_bytes()[14], b'5');
         assert!(matches!(a.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
     }
 }

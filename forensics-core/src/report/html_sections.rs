@@ -163,10 +163,11 @@ fn evidence_item(cx: &mut Context<'_, '_>, ordinal: usize, item: &EvidenceRow) {
 
 /// Each evidence item: acquisition metadata, digests and their status.
 pub(super) fn evidence(cx: &mut Context<'_, '_>) {
-    if cx.data.evidence.is_empty() {
+    let data = cx.data;
+    if data.evidence.is_empty() {
         return empty(cx, "No evidence has been added to the case.");
     }
-    for (index, item) in cx.data.evidence.iter().enumerate() {
+    for (index, item) in data.evidence.iter().enumerate() {
         evidence_item(cx, index + 1, item);
     }
 }
