@@ -14,8 +14,10 @@ use forensics_core::case::ingest::{IngestOptions, NoProgress, add_evidence};
 use forensics_core::case::{Case, CaseInfo, Session, SteppingClock};
 use forensics_core::evidence::EvidenceSource;
 use forensics_core::fs::{self, ByteRun, EntryKind, FileEntry, FileSystem, FsType, Timestamp};
-use forensics_core::report::Creator;
 use forensics_core::report::bundle::{self, ExportOptions, MANIFEST_NAME, Manifest};
+use forensics_core::report::{
+    Creator, ReportData, ReportOptions, write_case_uco, write_dfxml, write_html, xml,
+};
 use forensics_core::volume::ByteRange;
 
 /// Names a hostile file system may hold.
@@ -220,6 +222,8 @@ fn hostile_names_stay_inside_and_distinct_and_the_bundle_verifies() {
     assert_eq!(last.action, "export_bundle");
     assert!(last.details_json.contains(&summary.manifest_sha256));
 
+    hostile_names_in_documents(&case, dir.path());
+
     // Extracted by a real unzip, everything lands inside the target folder.
     if std::process::Command::new("unzip")
         .arg("-v")
@@ -242,6 +246,57 @@ fn hostile_names_stay_inside_and_distinct_and_the_bundle_verifies() {
         walk(&dir.path().join("extract")).len(),
         extracted.len(),
         "nothing outside"
+    );
+}
+
+/// DFXML, CASE and HTML of the hostile case are well formed and carry no
+/// character their format cannot hold.
+fn hostile_names_in_documents(case_path: &Path, dir: &Path) {
+    let case = Case::open(case_path).unwrap();
+    let data = ReportData::load(&case, ReportOptions::default(), None).unwrap();
+    let creator = Creator::this_tool(
+        vec!["forensics".into(), "<&\"\u{1}>".into()],
+        "host\u{0}".into(),
+    );
+    let mut dfxml = Vec::new();
+    write_dfxml(&data, &creator, &mut dfxml).unwrap();
+    let dfxml = String::from_utf8(dfxml).unwrap();
+    assert!(
+        dfxml.chars().all(|c| xml::is_xml_char(c)),
+        "no character XML 1.0 cannot hold"
+    );
+    assert!(dfxml.contains("<filename>../../x</filename>"));
+    assert!(dfxml.contains("<filename>a\u{FFFD}b</filename>"));
+    let mut case_json = Vec::new();
+    write_case_uco(&data, &creator, &mut case_json).unwrap();
+    let parsed: serde_json::Value = serde_json::from_slice(&case_json).unwrap();
+    assert!(
+        parsed.to_string().contains("a\\u0000b"),
+        "JSON keeps the NUL, escaped"
+    );
+    let mut html = Vec::new();
+    write_html(&data, &creator, None, &mut html).unwrap();
+    let html = String::from_utf8(html).unwrap();
+    assert!(!html.contains('\u{0}') && html.contains("C:\\Windows\\evil.dll"));
+    if std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        println!("skipped: xmllint not installed (apt libxml2-utils)");
+        return;
+    }
+    let path = dir.join("hostile.dfxml");
+    std::fs::write(&path, &dfxml).unwrap();
+    let output = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
     );
 }
 
