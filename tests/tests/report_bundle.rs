@@ -262,7 +262,7 @@ fn hostile_names_in_documents(case_path: &Path, dir: &Path) {
     write_dfxml(&data, &creator, &mut dfxml).unwrap();
     let dfxml = String::from_utf8(dfxml).unwrap();
     assert!(
-        dfxml.chars().all(|c| xml::is_xml_char(c)),
+        dfxml.chars().all(xml::is_xml_char),
         "no character XML 1.0 cannot hold"
     );
     assert!(dfxml.contains("<filename>../../x</filename>"));

@@ -131,9 +131,9 @@ pub fn write_html(
     }
     cx.html.push_str("</ol></nav>\n");
     for (index, section) in list.iter().enumerate() {
-        let _ = write!(
+        let _ = writeln!(
             cx.html,
-            "<section id=\"{}\"><h2><span class=\"num\">{}</span>{}</h2>\n",
+            "<section id=\"{}\"><h2><span class=\"num\">{}</span>{}</h2>",
             section.id,
             index + 1,
             section.title

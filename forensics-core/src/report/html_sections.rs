@@ -94,9 +94,9 @@ fn evidence_item(cx: &mut Context<'_, '_>, ordinal: usize, item: &EvidenceRow) {
         Some(v) if v.evidence_rehashed > 0 => status(true, "re-hashed, unchanged"),
         _ => "<span class=\"muted\">not re-hashed</span>".into(),
     };
-    let _ = write!(
+    let _ = writeln!(
         cx.html,
-        "<article class=\"item\"><h3>Exhibit {} <span class=\"muted\">· object {}</span></h3>\n",
+        "<article class=\"item\"><h3>Exhibit {} <span class=\"muted\">· object {}</span></h3>",
         ordinal, item.object_id
     );
     let mut facts = vec![
