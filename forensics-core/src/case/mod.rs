@@ -26,6 +26,7 @@ mod export;
 pub mod ingest;
 pub mod keys;
 mod query;
+mod report_files;
 mod report_query;
 mod schema;
 mod store;
@@ -36,10 +37,8 @@ use std::path::{Path, PathBuf};
 pub use canonical::canonical_json;
 pub use custody::CustodyEntry;
 pub use query::{FileQuery, FileRow, NoteRow, ProblemRow};
-pub use report_query::{
-    EvidenceRow, FileSystemRow, HashMatchRow, ReportByteRun, ReportFile, ReportTimes, TagRow,
-    VolumeRow,
-};
+pub use report_files::{HashMatchRow, ReportByteRun, ReportFile, ReportTimes};
+pub use report_query::{EvidenceRow, FileSystemRow, TagRow, VolumeRow};
 pub use schema::SCHEMA_VERSION;
 pub use store::{Case, CaseInfo, ObjectKind};
 

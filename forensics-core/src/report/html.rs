@@ -12,6 +12,7 @@ use std::io::{self, Write};
 use super::Creator;
 use super::content::ContentReader;
 use super::data::ReportData;
+use super::html_findings as found;
 use super::html_sections as part;
 use super::xml::is_xml_char;
 use crate::case::ReportFile;
@@ -75,32 +76,32 @@ pub(super) fn sections() -> Vec<Section> {
         Section {
             id: "tagged",
             title: "Tagged items",
-            body: part::tagged,
+            body: found::tagged,
         },
         Section {
             id: "notes",
             title: "Notes and bookmarks",
-            body: part::notes,
+            body: found::notes,
         },
         Section {
             id: "hash-sets",
             title: "Hash-set hits",
-            body: part::hash_set_hits,
+            body: found::hash_set_hits,
         },
         Section {
             id: "problems",
             title: "Problems found while reading",
-            body: part::problems,
+            body: found::problems,
         },
         Section {
             id: "files",
             title: "Files",
-            body: part::files,
+            body: found::files,
         },
         Section {
             id: "custody",
             title: "Chain of custody",
-            body: part::custody,
+            body: found::custody,
         },
     ]
 }

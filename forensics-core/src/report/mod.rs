@@ -14,10 +14,12 @@
 pub mod bundle;
 mod case_timeline;
 mod case_uco;
+mod case_uco_observables;
 mod content;
 mod data;
 mod dfxml;
 mod html;
+mod html_findings;
 mod html_sections;
 mod thumbnail;
 mod timeline;
