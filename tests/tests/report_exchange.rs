@@ -124,6 +124,23 @@ fn exports_are_valid_and_byte_identical_across_runs() {
     );
 
     check_dfxml(&dir.path().join("r.dfxml"), &case);
+    let tagged = dir.path().join("tagged.dfxml");
+    case_cmd(&[
+        "report",
+        case.to_str().unwrap(),
+        "--format",
+        "dfxml",
+        "--tagged-only",
+        "--no-verify",
+        "--out",
+        tagged.to_str().unwrap(),
+    ]);
+    let tagged = std::fs::read_to_string(&tagged).unwrap();
+    assert_eq!(
+        tagged.matches("<fileobject>").count(),
+        1,
+        "--tagged-only: the one tagged file"
+    );
     check_case_uco(&dir.path().join("r.jsonld"));
 }
 

@@ -105,6 +105,12 @@ pub(crate) fn export(
     };
     let summary = bundle::export_bundle(&mut case, out, &creator(), verified.as_ref(), &options)?;
     let mut stdout = std::io::stdout().lock();
+    for differing in &summary.differing_from_case {
+        writeln!(
+            stdout,
+            "warning: exported content of object {differing} differs from its ingest digest"
+        )?;
+    }
     for missing in &summary.not_exported {
         writeln!(
             stdout,

@@ -113,6 +113,9 @@ pub struct ExportSummary {
     pub files_exported: u64,
     /// Files that could not be exported.
     pub not_exported: Vec<NotExported>,
+    /// Object ids of exported files whose content no longer has the
+    /// SHA-256 recorded at ingest.
+    pub differing_from_case: Vec<i64>,
     /// SHA-256 of `manifest.json`, recorded in the custody log.
     pub manifest_sha256: String,
     /// Sequence number of the `export_bundle` custody entry.
@@ -226,6 +229,12 @@ pub fn export_bundle(
             .iter()
             .filter(|f| f.role == "exported_file")
             .count() as u64,
+        differing_from_case: manifest
+            .files
+            .iter()
+            .filter(|f| f.matches_case == Some(false))
+            .filter_map(|f| f.object_id)
+            .collect(),
         not_exported: manifest.not_exported,
         manifest_sha256,
         custody_seq: entry.seq,
