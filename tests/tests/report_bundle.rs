@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use forensics_core::case::ingest::{IngestOptions, NoProgress, add_evidence};
+use forensics_core::case::keys::SigningKey;
 use forensics_core::case::{Case, CaseInfo, Session, SteppingClock};
 use forensics_core::evidence::EvidenceSource;
 use forensics_core::fs::{self, ByteRun, EntryKind, FileEntry, FileSystem, FsType, Timestamp};
@@ -97,12 +98,15 @@ fn open_hostile(volume: Arc<dyn EvidenceSource>) -> Result<Box<dyn FileSystem>, 
 }
 
 fn session() -> Session {
-    Session::new(
+    let mut session = Session::new(
         "Bundle Tester",
         Box::new(SteppingClock::new(
             Timestamp::from_unix_seconds(1_750_000_000).unwrap(),
         )),
-    )
+    );
+    // Every entry signed, so bundles carry signatures to check.
+    session.signing_key = Some(SigningKey::from_seed([7; 32]));
+    session
 }
 
 /// A case with one evidence item read through [`HostileFs`], every file tagged.
@@ -343,6 +347,25 @@ fn a_changed_byte_in_any_exported_file_is_caught_and_named() {
     assert!(
         bundle::verify_bundle(&untouched).unwrap().holds(),
         "a faithful copy verifies"
+    );
+    // A re-signed (forged) custody entry is caught too.
+    let forged = dir.path().join("forged.zip");
+    rewrite(&out, &forged, &|name, bytes| {
+        if name == "custody_log.jsonl" {
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            let at = text.find("\"signature\":\"").unwrap() + 13;
+            let flipped = if &text[at..=at] == "0" { "1" } else { "0" };
+            *bytes = format!("{}{flipped}{}", &text[..at], &text[at + 1..]).into_bytes();
+        }
+    });
+    let check = bundle::verify_bundle(&forged).unwrap();
+    assert!(
+        check
+            .failures
+            .iter()
+            .any(|f| f.name == "custody_log.jsonl" && f.message.contains("signature")),
+        "{:?}",
+        check.failures
     );
     for file in &manifest.files {
         let tampered = dir.path().join("tampered.zip");

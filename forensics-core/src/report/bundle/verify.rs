@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::{CUSTODY_NAME, MANIFEST_NAME, Manifest, REPORT_NAME};
 use crate::case::custody::{GENESIS_HASH, entry_hash};
+use crate::case::keys::{key_id_of, verify_signature};
 use crate::hash::{Algorithm, AlgorithmSet, MultiHasher};
 use crate::report::Error;
 
@@ -273,9 +274,55 @@ pub fn verify_bundle(path: &Path) -> Result<BundleCheck, Error> {
     Ok(check)
 }
 
-/// Walks the bundle's custody log: sequence, links and entry hashes; the
-/// last entry must be the `export_bundle` entry of this manifest, following
-/// the chain head the report shows.
+/// Keys registered so far in a custody log: key id → (public key, examiner).
+#[derive(Default)]
+struct Keys(BTreeMap<String, (String, String)>);
+
+impl Keys {
+    /// Registers a `register_key` entry's key, and checks a signed entry's
+    /// signature with the key it names (registered earlier, by the same
+    /// examiner).
+    fn check(&mut self, seq: u64, entry: &Value) -> Result<(), String> {
+        let field = |name: &str| entry.get(name).and_then(Value::as_str);
+        let examiner = field("examiner").unwrap_or("");
+        if field("action") == Some("register_key") {
+            let details: Value = field("details_json")
+                .and_then(|d| serde_json::from_str(d).ok())
+                .unwrap_or(Value::Null);
+            let text = |name: &str| details.get(name).and_then(Value::as_str).unwrap_or("");
+            let public_key = crate::hash::from_hex(text("public_key")).unwrap_or_default();
+            if public_key.len() != 32 || key_id_of(&public_key) != text("key_id") {
+                return Err("registers a malformed key".into());
+            }
+            self.0.insert(
+                text("key_id").to_string(),
+                (text("public_key").to_string(), examiner.to_string()),
+            );
+        }
+        match (field("signature"), field("key_id")) {
+            (Some(signature), Some(key_id)) => {
+                let (public_key, owner) = self
+                    .0
+                    .get(key_id)
+                    .ok_or_else(|| format!("signed with key {key_id}, not registered before"))?;
+                let hash =
+                    crate::hash::from_hex(field("entry_hash").unwrap_or("")).unwrap_or_default();
+                if owner != examiner || !verify_signature(public_key, &hash, signature) {
+                    return Err(format!(
+                        "the signature with key {key_id} does not verify (entry {seq})"
+                    ));
+                }
+                Ok(())
+            }
+            (None, None) => Ok(()),
+            _ => Err("a signature without a key id, or a key id without a signature".into()),
+        }
+    }
+}
+
+/// Walks the bundle's custody log: sequence, links, entry hashes and
+/// signatures; the last entry must be the `export_bundle` entry of this
+/// manifest, following the chain head the report shows.
 fn check_custody(
     log: &[u8],
     manifest_sha256: &str,
@@ -286,6 +333,7 @@ fn check_custody(
     let mut previous = GENESIS_HASH.to_string();
     let mut count = 0u64;
     let mut last: Option<Value> = None;
+    let mut keys = Keys::default();
     for (line_index, line) in text.lines().enumerate() {
         let entry: Value = match serde_json::from_str(line) {
             Ok(value) => value,
@@ -315,6 +363,10 @@ fn check_custody(
         );
         if recomputed != field("entry_hash") {
             problems.push(format!("entry {seq}: its hash does not match its contents"));
+            return (count, problems);
+        }
+        if let Err(message) = keys.check(seq, &entry) {
+            problems.push(format!("entry {seq}: {message}"));
             return (count, problems);
         }
         previous = recomputed;
