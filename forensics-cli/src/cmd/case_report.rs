@@ -50,10 +50,13 @@ pub(crate) fn report(
     let case = Case::open(case_path)?;
     let data = ReportData::load(&case, ReportOptions { tagged_only }, verified.as_ref())?;
     let creator = creator();
-    let file =
-        std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
+    // Written beside the target and renamed when complete: a failed run
+    // never leaves a truncated report under the requested name.
+    let partial = out.with_extension("partial");
+    let file = std::fs::File::create(&partial)
+        .with_context(|| format!("cannot create {}", partial.display()))?;
     let mut writer = BufWriter::new(file);
-    match format {
+    let written = match format {
         ReportFormat::Html => {
             let mut reader = ContentReader::new(&data, None);
             write_html(&data, &creator, Some(&mut reader), &mut writer)
@@ -61,8 +64,13 @@ pub(crate) fn report(
         ReportFormat::Dfxml => write_dfxml(&data, &creator, &mut writer),
         ReportFormat::Case => write_case_uco(&data, &creator, &mut writer),
     }
-    .and_then(|()| writer.flush())
-    .with_context(|| format!("cannot write {}", out.display()))?;
+    .and_then(|()| writer.flush());
+    drop(writer);
+    let written = written.and_then(|()| std::fs::rename(&partial, out));
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(error).with_context(|| format!("cannot write {}", out.display()));
+    }
     writeln!(
         std::io::stdout().lock(),
         "report written to {} ({} files; chain head {})",
