@@ -223,6 +223,31 @@ fn check_case_uco(path: &Path) {
 }
 
 #[test]
+fn e01_acquisition_metadata_and_stored_hashes_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = corpus::ScenarioOptions::with_seed(7);
+    options.format = corpus::OutputFormat::E01;
+    let key = corpus::generate("fat16", &options, dir.path()).expect("corpus generates the E01");
+    let image = dir.path().join(&key.image_files[0]);
+    let case = dir.path().join("e01.fcase");
+    let case_arg = case.to_str().unwrap();
+    case_cmd(&["init", case_arg, "--case-number", "E-1"]);
+    case_cmd(&["add", case_arg, image.to_str().unwrap()]);
+    let out = dir.path().join("e01.html");
+    let html = String::from_utf8(report(&case, "html", &out)).unwrap();
+    assert!(
+        html.contains("<td>evidence_number</td><td>SEED-7</td>"),
+        "container metadata shown"
+    );
+    assert_eq!(
+        html.matches("matches stored").count(),
+        2,
+        "MD5 and SHA-1 stored in the E01 match"
+    );
+    assert!(!html.contains("MISMATCH"));
+}
+
+#[test]
 fn case_timeline_lists_every_file_of_every_evidence_item() {
     let dir = tempfile::tempdir().unwrap();
     let case = build_case(dir.path());
