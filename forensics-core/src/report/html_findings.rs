@@ -173,12 +173,18 @@ pub(super) fn problems(cx: &mut Context<'_, '_>) {
     );
 }
 
-/// The file listing (all files, or the tagged ones).
+/// Most files listed in the HTML report (the exports list all).
+pub const MAX_LISTED_FILES: usize = 10_000;
+
+/// The file listing (all files, or the tagged ones), at most
+/// [`MAX_LISTED_FILES`] rows.
 pub(super) fn files(cx: &mut Context<'_, '_>) {
+    let total = cx.data.files.len();
     let rows: Vec<Vec<String>> = cx
         .data
         .files
         .iter()
+        .take(MAX_LISTED_FILES)
         .map(|f| {
             vec![
                 f.object_id.to_string(),
@@ -207,6 +213,14 @@ pub(super) fn files(cx: &mut Context<'_, '_>) {
         &["Object", "Path", "Kind", "Size", "Modified (UTC)", "MD5"],
         &rows,
     );
+    if total > MAX_LISTED_FILES {
+        let _ = writeln!(
+            cx.html,
+            "<p class=\"empty\">… and {} more files, not listed here: the DFXML and \
+             CASE/UCO exports of the case list every file.</p>",
+            total - MAX_LISTED_FILES
+        );
+    }
 }
 
 /// The custody log, its verification result and its head.

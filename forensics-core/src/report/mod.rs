@@ -31,6 +31,7 @@ pub use content::{ContentReader, MAX_CONTENT_BYTES};
 pub use data::{ReportData, ReportOptions, Verification, xsd_date_time};
 pub use dfxml::{DFXML_NAMESPACE, DFXML_VERSION, write_dfxml};
 pub use html::{PictureSource, write_html};
+pub use html_findings::MAX_LISTED_FILES;
 pub use thumbnail::{THUMBNAIL_MAX_PIXELS, thumbnail_png};
 pub use timeline::{
     TimelineRow, bodyfile_lines, mode_string, timeline_csv_rows, write_timeline_csv,
