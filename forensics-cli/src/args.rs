@@ -116,6 +116,17 @@ pub(crate) enum TimelineFormat {
     Csv,
 }
 
+/// Report formats of `case report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// Self-contained HTML with print CSS.
+    Html,
+    /// Digital Forensics XML.
+    Dfxml,
+    /// CASE/UCO JSON-LD.
+    Case,
+}
+
 /// Arguments of `forensics hash`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct HashArgs {
@@ -337,6 +348,64 @@ pub(crate) enum CaseAction {
         /// Hashing threads (0 = one per core).
         #[arg(long, default_value_t = 0)]
         threads: usize,
+        /// Print JSON Lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a report of the case: self-contained HTML, DFXML or CASE/UCO
+    /// JSON-LD. The evidence is re-hashed first unless `--no-verify`.
+    Report {
+        /// The case file.
+        case: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+        format: ReportFormat,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only tagged files.
+        #[arg(long)]
+        tagged_only: bool,
+        /// Do not verify the custody chain and re-hash the evidence.
+        #[arg(long)]
+        no_verify: bool,
+        /// Hashing threads (0 = one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
+    /// Timeline of every file of the case, across all its evidence.
+    Timeline {
+        /// The case file.
+        case: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TimelineFormat::Bodyfile)]
+        format: TimelineFormat,
+    },
+    /// Export a sealed ZIP bundle: report, files, manifest with digests,
+    /// custody log; the manifest's hash is recorded in the custody log.
+    Export {
+        /// The case file.
+        case: PathBuf,
+        /// The bundle to create (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+        /// Only tagged files.
+        #[arg(long)]
+        tagged_only: bool,
+        /// Do not verify the custody chain and re-hash the evidence.
+        #[arg(long)]
+        no_verify: bool,
+        /// Hashing threads (0 = one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        #[command(flatten)]
+        who: ExaminerArgs,
+    },
+    /// Re-check a bundle against its manifest and custody log (exit 1 naming
+    /// what fails).
+    VerifyBundle {
+        /// The bundle.
+        bundle: PathBuf,
         /// Print JSON Lines instead of text.
         #[arg(long)]
         json: bool,

@@ -101,6 +101,29 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
             threads,
             json,
         } => verify(&case, expect_head.as_deref(), threads, json),
+        CaseAction::Report {
+            case,
+            format,
+            out,
+            tagged_only,
+            no_verify,
+            threads,
+        } => super::case_report::report(&case, format, &out, tagged_only, !no_verify, threads),
+        CaseAction::Timeline { case, format } => super::case_report::timeline(&case, format),
+        CaseAction::Export {
+            case,
+            out,
+            tagged_only,
+            no_verify,
+            threads,
+            who,
+        } => {
+            let case = open_for_change(&case, &who)?;
+            super::case_report::export(case, &out, tagged_only, !no_verify, threads)
+        }
+        CaseAction::VerifyBundle { bundle, json } => {
+            super::case_report::verify_bundle(&bundle, json)
+        }
         CaseAction::Keygen { out } => {
             let key = SigningKey::generate();
             key.write_private(&out)?;

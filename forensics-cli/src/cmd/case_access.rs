@@ -54,7 +54,7 @@ pub(super) fn session(who: &ExaminerArgs) -> anyhow::Result<Session> {
 }
 
 /// The machine's host name, as far as it can be found without a syscall crate.
-fn host_name() -> String {
+pub(super) fn host_name() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .or_else(|_| std::fs::read_to_string("/etc/hostname"))
         .map(|text| text.trim().to_string())

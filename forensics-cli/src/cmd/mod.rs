@@ -3,6 +3,7 @@
 mod audit;
 mod case;
 mod case_access;
+mod case_report;
 mod files;
 mod hash;
 mod hash_sink;

@@ -23,9 +23,12 @@
 mod canonical;
 pub mod crypt;
 pub mod custody;
+mod export;
 pub mod ingest;
 pub mod keys;
 mod query;
+mod report_files;
+mod report_query;
 mod schema;
 mod store;
 pub mod verify;
@@ -36,6 +39,8 @@ pub use canonical::canonical_json;
 pub use crypt::{Passphrase, is_encrypted};
 pub use custody::CustodyEntry;
 pub use query::{FileQuery, FileRow, NoteRow, ProblemRow};
+pub use report_files::{HashMatchRow, ReportByteRun, ReportFile, ReportTimes};
+pub use report_query::{EvidenceRow, FileSystemRow, TagRow, VolumeRow};
 pub use schema::SCHEMA_VERSION;
 pub use store::{Case, CaseInfo, ObjectKind};
 
