@@ -29,6 +29,7 @@
 //! ```
 #![deny(unsafe_code)]
 
+pub mod acquire;
 pub mod case;
 pub mod error;
 pub mod evidence;

@@ -59,6 +59,12 @@ pub struct EwfWriter {
     volume_offsets: Vec<(PathBuf, u64)>,
     /// Sector ranges `(first_sector, sector_count)` marked unreadable.
     unreadable_sectors: Vec<(u64, u64)>,
+    /// Whether the writer computes MD5 and SHA-1 itself (false when the
+    /// caller hashes the stream and passes the digests to
+    /// [`EwfWriter::finish_with_digests`]).
+    hash_internally: bool,
+    /// Zero bytes added to complete the last sector (set when finishing).
+    padding_bytes: u64,
 }
 
 impl EwfWriter {
@@ -68,7 +74,28 @@ impl EwfWriter {
         first_segment_path: impl AsRef<Path>,
         options: EwfWriteOptions,
     ) -> Result<Self, EwfWriteError> {
-        let first_path = first_segment_path.as_ref().to_path_buf();
+        Self::create_inner(first_segment_path.as_ref(), options, true)
+    }
+
+    /// Like [`EwfWriter::create`], for a caller that already hashes the media
+    /// stream (an acquisition computing four digests in one read): the writer
+    /// does not hash, and the image must be ended with
+    /// [`EwfWriter::finish_with_digests`]. The media written must then be a
+    /// whole number of sectors, so the stored digests cover exactly the bytes
+    /// the caller hashed.
+    pub fn create_prehashed(
+        first_segment_path: impl AsRef<Path>,
+        options: EwfWriteOptions,
+    ) -> Result<Self, EwfWriteError> {
+        Self::create_inner(first_segment_path.as_ref(), options, false)
+    }
+
+    fn create_inner(
+        first_segment_path: &Path,
+        options: EwfWriteOptions,
+        hash_internally: bool,
+    ) -> Result<Self, EwfWriteError> {
+        let first_path = first_segment_path.to_path_buf();
         if !super::naming::is_first_segment_name(&first_path) {
             return Err(EwfWriteError::BadFirstSegmentName { path: first_path });
         }
@@ -97,6 +124,8 @@ impl EwfWriter {
             segment,
             volume_offsets: Vec::new(),
             unreadable_sectors: Vec::new(),
+            hash_internally,
+            padding_bytes: 0,
         })
     }
 
@@ -154,10 +183,13 @@ impl EwfWriter {
         let (md5, sha1) = (&mut self.md5, &mut self.sha1);
         let compression = self.options.compression;
         let chunk_size = self.chunk_size;
+        let hash_internally = self.hash_internally;
         let ((), chunks) = rayon::join(
             || {
-                md5.update(&pending);
-                sha1.update(&pending);
+                if hash_internally {
+                    md5.update(&pending);
+                    sha1.update(&pending);
+                }
             },
             || {
                 pending
@@ -202,7 +234,45 @@ impl EwfWriter {
 
     /// Writes the last chunk, the digests and the `done` section, patches the
     /// volume sections with the final sizes, and returns what was written.
+    ///
+    /// For a writer made by [`EwfWriter::create_prehashed`] use
+    /// [`EwfWriter::finish_with_digests`] instead; this returns an error.
     pub fn finish(mut self) -> Result<EwfWriteSummary, EwfWriteError> {
+        if !self.hash_internally {
+            return Err(EwfWriteError::InvalidOption {
+                what: "a prehashed writer must be finished with the caller's digests".into(),
+            });
+        }
+        self.pad_and_flush()?;
+        let md5: [u8; 16] = std::mem::take(&mut self.md5).finalize().into();
+        let sha1: [u8; 20] = std::mem::take(&mut self.sha1).finalize().into();
+        self.finish_inner(md5, sha1)
+    }
+
+    /// Ends an image made by [`EwfWriter::create_prehashed`] with the MD5
+    /// and SHA-1 the caller computed over every byte passed to
+    /// [`EwfWriter::write_all`] and [`EwfWriter::write_unreadable`]. The
+    /// media written must be a whole number of sectors.
+    pub fn finish_with_digests(
+        mut self,
+        md5: [u8; 16],
+        sha1: [u8; 20],
+    ) -> Result<EwfWriteSummary, EwfWriteError> {
+        let sector = u64::from(self.options.bytes_per_sector);
+        let total = self.media_size + self.pending.len() as u64;
+        if self.hash_internally || !total.is_multiple_of(sector) {
+            return Err(EwfWriteError::InvalidOption {
+                what: format!(
+                    "caller digests need a prehashed writer and whole {sector}-byte sectors ({total} bytes written)"
+                ),
+            });
+        }
+        self.pad_and_flush()?;
+        self.finish_inner(md5, sha1)
+    }
+
+    /// Completes the last sector with zeros and writes the pending chunks.
+    fn pad_and_flush(&mut self) -> Result<(), EwfWriteError> {
         let sector = self.options.bytes_per_sector as usize;
         let total = self.media_size + self.pending.len() as u64;
         let padding_bytes = (sector as u64 - total % sector as u64) % sector as u64;
@@ -211,9 +281,17 @@ impl EwfWriter {
         if !self.pending.is_empty() {
             self.flush_pending()?;
         }
+        self.padding_bytes = padding_bytes;
+        Ok(())
+    }
+
+    fn finish_inner(
+        mut self,
+        md5: [u8; 16],
+        sha1: [u8; 20],
+    ) -> Result<EwfWriteSummary, EwfWriteError> {
+        let padding_bytes = self.padding_bytes;
         let volume = self.volume()?;
-        let md5: [u8; 16] = self.md5.finalize().into();
-        let sha1: [u8; 20] = self.sha1.finalize().into();
         self.volume_offsets.push(self.segment.finish_with_done(
             &md5,
             &sha1,
