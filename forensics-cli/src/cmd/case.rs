@@ -158,7 +158,7 @@ fn host_name() -> String {
         .unwrap_or_default()
 }
 
-fn open_for_change(path: &Path, who: &ExaminerArgs) -> anyhow::Result<Case> {
+pub(super) fn open_for_change(path: &Path, who: &ExaminerArgs) -> anyhow::Result<Case> {
     let session = session(who)?;
     let mut case = Case::open(path)?;
     case.set_session(session)?;

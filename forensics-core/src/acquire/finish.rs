@@ -129,6 +129,7 @@ fn acquire_staged(
         None => report.image_files = staging.commit(&report.image_files)?,
         Some(reason) => {
             staging.mark_incomplete(&reason)?;
+            report.image_files = staging.files()?;
             report.partial_dir = Some(staging.dir.clone());
             report.status = AcquireStatus::Incomplete { reason };
         }

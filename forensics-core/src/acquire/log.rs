@@ -55,7 +55,13 @@ pub fn log_text(report: &AcquireReport) -> String {
     ));
     line(format!("bytes acquired:    {}", report.bytes_done));
     line(String::new());
-    line("digests of the source (bad ranges read as zeros):".to_owned());
+    line(match report.status {
+        AcquireStatus::Complete => "digests of the source (bad ranges read as zeros):".to_owned(),
+        AcquireStatus::Incomplete { .. } => format!(
+            "digests of the first {} bytes only (INCOMPLETE, not digests of the source):",
+            report.bytes_done
+        ),
+    });
     for algorithm in Algorithm::ALL {
         let hex = report
             .digests

@@ -36,10 +36,10 @@ impl Staging {
                 path: first_path.to_path_buf(),
             });
         }
-        let final_dir = match first_path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let final_dir = first_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let mut dir_name = first_path.file_name().unwrap_or_default().to_os_string();
         dir_name.push(".partial");
         let dir = final_dir.join(dir_name);
@@ -80,6 +80,20 @@ impl Staging {
             source,
         })?;
         Ok(placed)
+    }
+
+    /// The files in the staging directory, sorted by name.
+    pub(super) fn files(&self) -> Result<Vec<PathBuf>, AcquireError> {
+        let io = |source| AcquireError::Destination {
+            path: self.dir.clone(),
+            source,
+        };
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(&self.dir).map_err(io)? {
+            files.push(entry.map_err(io)?.path());
+        }
+        files.sort();
+        Ok(files)
     }
 
     /// Leaves the marker saying why the files here are not an image.

@@ -20,6 +20,7 @@
 //! All SQL of the suite lives in this module. Time comes from a [`Clock`]
 //! the caller passes in: the core never reads the wall clock.
 
+mod acquisition;
 mod canonical;
 pub mod custody;
 pub mod ingest;
