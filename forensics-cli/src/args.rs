@@ -177,6 +177,9 @@ pub(crate) struct AcquireArgs {
     /// The log file (default: the first image file's name + `.log`).
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
+    /// Skip re-reading the written image to compare its digests.
+    #[arg(long)]
+    pub no_verify: bool,
     /// Record the acquisition in this case and add the image as evidence.
     #[arg(long, value_name = "CASE")]
     pub case: Option<PathBuf>,

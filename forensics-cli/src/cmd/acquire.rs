@@ -108,6 +108,7 @@ pub(crate) fn run(args: &AcquireArgs) -> anyhow::Result<Outcome> {
             notes: args.notes.clone(),
         },
         read_retries: args.retries,
+        verify: !args.no_verify,
         threads: args.threads,
         log_path: args.log.clone(),
         command_line: Some(std::env::args().collect::<Vec<_>>().join(" ")),
