@@ -262,7 +262,10 @@ fn print_report(report: &AcquireReport, json: bool) -> anyhow::Result<()> {
         report.source_len_bytes,
         report.bad_ranges.len()
     )?;
-    for algorithm in Algorithm::ALL {
+    for algorithm in Algorithm::ALL
+        .into_iter()
+        .filter(|_| report.status == AcquireStatus::Complete)
+    {
         let hex = report
             .digests
             .hex(algorithm)
