@@ -7,8 +7,11 @@
 //! encase6` writes, so libewf, EnCase and The Sleuth Kit read it.
 //!
 //! Chunks are compressed in parallel (rayon) while the stream is hashed
-//! (MD5 and SHA-1) on another thread. A chunk that does not shrink is stored
-//! plain with its Adler-32. The writer never reads a clock: the acquiry date
+//! (MD5 and SHA-1) on another thread — or not at all, when the caller hashes
+//! the stream itself ([`EwfWriter::create_prehashed`]; an acquisition does,
+//! and runs the writer on its own thread so that reading goes on while
+//! chunks are compressed). A chunk that does not shrink is stored plain with
+//! its Adler-32 (see `writer_chunk.rs`). The writer never reads a clock: the acquiry date
 //! is an option. It refuses to overwrite an existing file.
 
 use std::fs::{File, OpenOptions};
@@ -21,8 +24,8 @@ use sha1::Sha1;
 
 use super::header::HeaderValues;
 use super::naming::{MAX_SEGMENT_NUMBER, segment_path};
-use super::sections::adler32;
 use super::volume::{MAX_CHUNK_SIZE, Volume};
+use super::writer_chunk::store_chunk;
 pub use super::writer_options::{
     EwfCompression, EwfMediaType, EwfWriteError, EwfWriteOptions, EwfWriteSummary,
 };
@@ -367,36 +370,6 @@ fn validate(o: &EwfWriteOptions) -> Result<usize, EwfWriteError> {
         ));
     }
     Ok(chunk_size as usize)
-}
-
-/// Compresses one chunk, or stores it plain with its Adler-32 when
-/// compression is off or does not shrink it.
-fn store_chunk(chunk: &[u8], compression: EwfCompression) -> StoredChunk {
-    let level = match compression {
-        EwfCompression::None => None,
-        EwfCompression::Fast => Some(flate2::Compression::fast()),
-        EwfCompression::Best => Some(flate2::Compression::best()),
-    };
-    if let Some(level) = level {
-        let mut encoder = flate2::write::ZlibEncoder::new(Vec::with_capacity(chunk.len()), level);
-        // Writing to a Vec cannot fail.
-        if encoder.write_all(chunk).is_ok()
-            && let Ok(compressed) = encoder.finish()
-            && compressed.len() < chunk.len()
-        {
-            return StoredChunk {
-                bytes: compressed,
-                compressed: true,
-            };
-        }
-    }
-    let mut bytes = Vec::with_capacity(chunk.len() + 4);
-    bytes.extend_from_slice(chunk);
-    bytes.extend(adler32(chunk).to_le_bytes());
-    StoredChunk {
-        bytes,
-        compressed: false,
-    }
 }
 
 /// Overwrites `bytes` at `offset` of an already written segment.
