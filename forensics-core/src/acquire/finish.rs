@@ -116,7 +116,7 @@ fn acquire_staged(
         metadata: metadata_lines(options),
         started,
         finished: started,
-        digests: pass.digests.clone(),
+        digests: pass.digests,
         bad_ranges: pass.bad_ranges.clone(),
         image_files: Vec::new(),
         partial_dir: None,

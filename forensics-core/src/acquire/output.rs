@@ -111,7 +111,7 @@ pub(super) enum Output {
     /// Raw, optionally split.
     Raw(RawOutput),
     /// E01 through the EWF writer.
-    E01(E01Output),
+    E01(Box<E01Output>),
 }
 
 impl Output {
@@ -140,11 +140,11 @@ impl Output {
                 } else {
                     EwfWriter::create(&path, ewf_options)
                 }?;
-                Ok(Self::E01(E01Output {
+                Ok(Self::E01(Box::new(E01Output {
                     writer,
                     prehashed,
                     sector_size,
-                }))
+                })))
             }
         }
     }
