@@ -62,6 +62,7 @@ fn e01_of_a_corpus_disk_passes_libewf_and_sleuthkit_and_reads_back() {
     let dir = tempfile::tempdir().unwrap();
     let source = disk_mbr(dir.path());
     let dest = dir.path().join("evidence");
+    let before = std::fs::metadata(&source).unwrap().modified().unwrap();
     let output = forensics(&[
         "acquire",
         source.to_str().unwrap(),
@@ -86,6 +87,8 @@ fn e01_of_a_corpus_disk_passes_libewf_and_sleuthkit_and_reads_back() {
     let line = json_lines(&output.stdout).pop().unwrap();
     assert_eq!(line["status"], "complete");
     assert_eq!(line["verified"], true);
+    let after = std::fs::metadata(&source).unwrap().modified().unwrap();
+    assert_eq!(before, after, "the source must not be written");
     let e01 = dir.path().join("evidence.E01");
     assert_eq!(line["path"], e01.to_str().unwrap());
     let source_digests = our_digests(&source);
