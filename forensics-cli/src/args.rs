@@ -100,6 +100,8 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = TimelineFormat::Bodyfile)]
         format: TimelineFormat,
     },
+    /// Image a block device or file to raw or E01, hashing it in the same read.
+    Acquire(AcquireArgs),
     /// The case database: init, add evidence, list, tag, note, log, verify, keys.
     Case {
         #[command(subcommand)]
@@ -125,6 +127,79 @@ pub(crate) enum ReportFormat {
     Dfxml,
     /// CASE/UCO JSON-LD.
     Case,
+}
+
+/// Image formats `acquire` writes.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum ImageFormatArg {
+    /// Raw bytes (split into `.001`, `.002`, … with --segment-size).
+    Raw,
+    /// Expert Witness Format (EnCase 6 layout).
+    E01,
+}
+
+/// E01 chunk compression.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum CompressionArg {
+    /// Stored plain.
+    None,
+    /// zlib level 1.
+    Fast,
+    /// zlib level 9.
+    Best,
+}
+
+/// Arguments of `forensics acquire`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct AcquireArgs {
+    /// The block device or file to image (opened read-only).
+    pub source: PathBuf,
+    /// The image to write (`NAME.E01`, `NAME` for raw or `NAME.001` when split).
+    pub dest: PathBuf,
+    /// Image format.
+    #[arg(long, value_enum, default_value_t = ImageFormatArg::E01)]
+    pub format: ImageFormatArg,
+    /// Largest image file (suffixes K, M, G = KiB, MiB, GiB); raw is split
+    /// into `.001`, `.002`, …
+    #[arg(long, value_name = "SIZE", value_parser = parse_bytes)]
+    pub segment_size: Option<u64>,
+    /// E01 chunk compression.
+    #[arg(long, value_enum, default_value_t = CompressionArg::Fast)]
+    pub compression: CompressionArg,
+    /// Case number (E01 header and log).
+    #[arg(long, default_value = "")]
+    pub case_number: String,
+    /// Evidence number (E01 header and log).
+    #[arg(long, default_value = "")]
+    pub evidence_number: String,
+    /// Examiner name (E01 header, log and, with --case, the custody entry;
+    /// default: the FORENSICS_EXAMINER environment variable).
+    #[arg(long)]
+    pub examiner: Option<String>,
+    /// Description of the evidence (E01 header and log).
+    #[arg(long, default_value = "")]
+    pub description: String,
+    /// Notes (E01 header and log).
+    #[arg(long, default_value = "")]
+    pub notes: String,
+    /// Extra tries of a failing read before reading sector by sector.
+    #[arg(long, default_value_t = 2)]
+    pub retries: u32,
+    /// The log file (default: the first image file's name + `.log`).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// Skip re-reading the written image to compare its digests.
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Record the acquisition in this case and add the image as evidence.
+    #[arg(long, value_name = "CASE")]
+    pub case: Option<PathBuf>,
+    /// Hashing threads (0 = one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Print JSON Lines instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `forensics hash`.

@@ -9,7 +9,10 @@
 //!    [`evidence::open`] detects the format from content.
 //! 2. [`hash`]: MD5, SHA-1, SHA-256 and BLAKE3 from one read of the data,
 //!    piecewise hashes, hash sets ([`hash::sets`]) and audits ([`hash::audit`]).
-//! 3. [`case`]: the SQLite case database with its tamper-evident custody log,
+//! 3. [`acquire`]: imaging a device or file to raw or E01 with all four
+//!    digests from the same read, bad sectors zero-filled and logged, the
+//!    written image verified, and a cancelled image marked incomplete.
+//! 4. [`case`]: the SQLite case database with its tamper-evident custody log,
 //!    resumable ingest ([`case::ingest`]) and verification ([`case::verify`]).
 //!
 //! Evidence is opened read-only and never written. Corrupt or hostile input gives
@@ -29,6 +32,7 @@
 //! ```
 #![deny(unsafe_code)]
 
+pub mod acquire;
 pub mod case;
 pub mod error;
 pub mod evidence;

@@ -94,6 +94,49 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+/// A source of the current time (UTC): the core never reads the wall clock.
+/// The CLI passes the system clock; tests pass a fixed or stepping clock so
+/// custody entries, acquisition logs and reports are reproducible.
+pub trait Clock: Send + Sync {
+    /// The current time.
+    fn now(&self) -> Timestamp;
+}
+
+/// A clock that starts at a fixed time and advances by one second per call
+/// (for tests and reproducible demonstrations).
+#[derive(Debug)]
+pub struct SteppingClock {
+    next_unix_ns: std::sync::atomic::AtomicI64,
+}
+
+impl SteppingClock {
+    /// A clock whose first reading is `start`.
+    pub fn new(start: Timestamp) -> Self {
+        Self {
+            next_unix_ns: std::sync::atomic::AtomicI64::new(start.unix_ns),
+        }
+    }
+}
+
+impl Clock for SteppingClock {
+    fn now(&self) -> Timestamp {
+        let unix_ns = self
+            .next_unix_ns
+            .fetch_add(1_000_000_000, std::sync::atomic::Ordering::Relaxed);
+        Timestamp { unix_ns }
+    }
+}
+
+/// A clock that always says the same time (tests, reproducible runs).
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub Timestamp);
+
+impl Clock for FixedClock {
+    fn now(&self) -> Timestamp {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,7 @@ use crate::args::ExaminerArgs;
 const PASSPHRASE_ENV: &str = "FORENSICS_CASE_PASSPHRASE";
 
 /// Environment variable naming the examiner when `--examiner` is not given.
-const EXAMINER_ENV: &str = "FORENSICS_EXAMINER";
+pub(super) const EXAMINER_ENV: &str = "FORENSICS_EXAMINER";
 
 /// The system clock: the one place the wall clock is read.
 pub(super) struct SystemClock;

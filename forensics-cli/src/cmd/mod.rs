@@ -1,5 +1,6 @@
 //! One module per subcommand: parse -> call core -> print.
 
+mod acquire;
 mod audit;
 mod case;
 mod case_access;
@@ -65,6 +66,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<Outcome> {
             json,
             threads,
         } => audit::run(&list, &paths, json, threads),
+        Command::Acquire(acquire_args) => acquire::run(&acquire_args),
         Command::Case { action } => case::run(action),
     }
 }

@@ -20,6 +20,7 @@
 //! All SQL of the suite lives in this module. Time comes from a [`Clock`]
 //! the caller passes in: the core never reads the wall clock.
 
+mod acquisition;
 mod canonical;
 pub mod crypt;
 pub mod custody;
@@ -44,40 +45,8 @@ pub use report_query::{EvidenceRow, FileSystemRow, TagRow, VolumeRow};
 pub use schema::SCHEMA_VERSION;
 pub use store::{Case, CaseInfo, ObjectKind};
 
-use crate::time::Timestamp;
+pub use crate::time::{Clock, SteppingClock};
 use keys::SigningKey;
-
-/// A source of the current time (UTC). The CLI passes the system clock; tests
-/// pass a fixed or stepping clock so custody entries are reproducible.
-pub trait Clock: Send + Sync {
-    /// The current time.
-    fn now(&self) -> Timestamp;
-}
-
-/// A clock that starts at a fixed time and advances by one second per call
-/// (for tests and reproducible demonstrations).
-#[derive(Debug)]
-pub struct SteppingClock {
-    next_unix_ns: std::sync::atomic::AtomicI64,
-}
-
-impl SteppingClock {
-    /// A clock whose first reading is `start`.
-    pub fn new(start: Timestamp) -> Self {
-        Self {
-            next_unix_ns: std::sync::atomic::AtomicI64::new(start.unix_ns),
-        }
-    }
-}
-
-impl Clock for SteppingClock {
-    fn now(&self) -> Timestamp {
-        let unix_ns = self
-            .next_unix_ns
-            .fetch_add(1_000_000_000, std::sync::atomic::Ordering::Relaxed);
-        Timestamp { unix_ns }
-    }
-}
 
 /// Who acts on the case, from where, with which command, at what time: the
 /// facts written into every custody entry.

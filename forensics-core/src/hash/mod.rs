@@ -42,6 +42,7 @@ pub mod sets;
 pub mod verify;
 
 pub use algorithm::{Algorithm, AlgorithmSet, Digests, UnknownAlgorithm, from_hex, to_hex};
+pub(crate) use engine::plan_lanes;
 pub use engine::{
     BLOCK_LEN_BYTES, ByteRun, HashOptions, HashSink, NoSink, Piece, hash_range, hash_runs,
     hash_source,

@@ -58,6 +58,7 @@ mod table;
 mod trailer;
 mod volume;
 pub mod writer;
+mod writer_chunk;
 mod writer_options;
 mod writer_segment;
 

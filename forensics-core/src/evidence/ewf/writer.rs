@@ -7,8 +7,11 @@
 //! encase6` writes, so libewf, EnCase and The Sleuth Kit read it.
 //!
 //! Chunks are compressed in parallel (rayon) while the stream is hashed
-//! (MD5 and SHA-1) on another thread. A chunk that does not shrink is stored
-//! plain with its Adler-32. The writer never reads a clock: the acquiry date
+//! (MD5 and SHA-1) on another thread — or not at all, when the caller hashes
+//! the stream itself ([`EwfWriter::create_prehashed`]; an acquisition does,
+//! and runs the writer on its own thread so that reading goes on while
+//! chunks are compressed). A chunk that does not shrink is stored plain with
+//! its Adler-32 (see `writer_chunk.rs`). The writer never reads a clock: the acquiry date
 //! is an option. It refuses to overwrite an existing file.
 
 use std::fs::{File, OpenOptions};
@@ -21,8 +24,8 @@ use sha1::Sha1;
 
 use super::header::HeaderValues;
 use super::naming::{MAX_SEGMENT_NUMBER, segment_path};
-use super::sections::adler32;
 use super::volume::{MAX_CHUNK_SIZE, Volume};
+use super::writer_chunk::store_chunk;
 pub use super::writer_options::{
     EwfCompression, EwfMediaType, EwfWriteError, EwfWriteOptions, EwfWriteSummary,
 };
@@ -59,6 +62,12 @@ pub struct EwfWriter {
     volume_offsets: Vec<(PathBuf, u64)>,
     /// Sector ranges `(first_sector, sector_count)` marked unreadable.
     unreadable_sectors: Vec<(u64, u64)>,
+    /// Whether the writer computes MD5 and SHA-1 itself (false when the
+    /// caller hashes the stream and passes the digests to
+    /// [`EwfWriter::finish_with_digests`]).
+    hash_internally: bool,
+    /// Zero bytes added to complete the last sector (set when finishing).
+    padding_bytes: u64,
 }
 
 impl EwfWriter {
@@ -68,7 +77,28 @@ impl EwfWriter {
         first_segment_path: impl AsRef<Path>,
         options: EwfWriteOptions,
     ) -> Result<Self, EwfWriteError> {
-        let first_path = first_segment_path.as_ref().to_path_buf();
+        Self::create_inner(first_segment_path.as_ref(), options, true)
+    }
+
+    /// Like [`EwfWriter::create`], for a caller that already hashes the media
+    /// stream (an acquisition computing four digests in one read): the writer
+    /// does not hash, and the image must be ended with
+    /// [`EwfWriter::finish_with_digests`]. The media written must then be a
+    /// whole number of sectors, so the stored digests cover exactly the bytes
+    /// the caller hashed.
+    pub fn create_prehashed(
+        first_segment_path: impl AsRef<Path>,
+        options: EwfWriteOptions,
+    ) -> Result<Self, EwfWriteError> {
+        Self::create_inner(first_segment_path.as_ref(), options, false)
+    }
+
+    fn create_inner(
+        first_segment_path: &Path,
+        options: EwfWriteOptions,
+        hash_internally: bool,
+    ) -> Result<Self, EwfWriteError> {
+        let first_path = first_segment_path.to_path_buf();
         if !super::naming::is_first_segment_name(&first_path) {
             return Err(EwfWriteError::BadFirstSegmentName { path: first_path });
         }
@@ -97,6 +127,8 @@ impl EwfWriter {
             segment,
             volume_offsets: Vec::new(),
             unreadable_sectors: Vec::new(),
+            hash_internally,
+            padding_bytes: 0,
         })
     }
 
@@ -154,10 +186,13 @@ impl EwfWriter {
         let (md5, sha1) = (&mut self.md5, &mut self.sha1);
         let compression = self.options.compression;
         let chunk_size = self.chunk_size;
+        let hash_internally = self.hash_internally;
         let ((), chunks) = rayon::join(
             || {
-                md5.update(&pending);
-                sha1.update(&pending);
+                if hash_internally {
+                    md5.update(&pending);
+                    sha1.update(&pending);
+                }
             },
             || {
                 pending
@@ -202,7 +237,45 @@ impl EwfWriter {
 
     /// Writes the last chunk, the digests and the `done` section, patches the
     /// volume sections with the final sizes, and returns what was written.
+    ///
+    /// For a writer made by [`EwfWriter::create_prehashed`] use
+    /// [`EwfWriter::finish_with_digests`] instead; this returns an error.
     pub fn finish(mut self) -> Result<EwfWriteSummary, EwfWriteError> {
+        if !self.hash_internally {
+            return Err(EwfWriteError::InvalidOption {
+                what: "a prehashed writer must be finished with the caller's digests".into(),
+            });
+        }
+        self.pad_and_flush()?;
+        let md5: [u8; 16] = std::mem::take(&mut self.md5).finalize().into();
+        let sha1: [u8; 20] = std::mem::take(&mut self.sha1).finalize().into();
+        self.finish_inner(md5, sha1)
+    }
+
+    /// Ends an image made by [`EwfWriter::create_prehashed`] with the MD5
+    /// and SHA-1 the caller computed over every byte passed to
+    /// [`EwfWriter::write_all`] and [`EwfWriter::write_unreadable`]. The
+    /// media written must be a whole number of sectors.
+    pub fn finish_with_digests(
+        mut self,
+        md5: [u8; 16],
+        sha1: [u8; 20],
+    ) -> Result<EwfWriteSummary, EwfWriteError> {
+        let sector = u64::from(self.options.bytes_per_sector);
+        let total = self.media_size + self.pending.len() as u64;
+        if self.hash_internally || !total.is_multiple_of(sector) {
+            return Err(EwfWriteError::InvalidOption {
+                what: format!(
+                    "caller digests need a prehashed writer and whole {sector}-byte sectors ({total} bytes written)"
+                ),
+            });
+        }
+        self.pad_and_flush()?;
+        self.finish_inner(md5, sha1)
+    }
+
+    /// Completes the last sector with zeros and writes the pending chunks.
+    fn pad_and_flush(&mut self) -> Result<(), EwfWriteError> {
         let sector = self.options.bytes_per_sector as usize;
         let total = self.media_size + self.pending.len() as u64;
         let padding_bytes = (sector as u64 - total % sector as u64) % sector as u64;
@@ -211,9 +284,17 @@ impl EwfWriter {
         if !self.pending.is_empty() {
             self.flush_pending()?;
         }
+        self.padding_bytes = padding_bytes;
+        Ok(())
+    }
+
+    fn finish_inner(
+        mut self,
+        md5: [u8; 16],
+        sha1: [u8; 20],
+    ) -> Result<EwfWriteSummary, EwfWriteError> {
+        let padding_bytes = self.padding_bytes;
         let volume = self.volume()?;
-        let md5: [u8; 16] = self.md5.finalize().into();
-        let sha1: [u8; 20] = self.sha1.finalize().into();
         self.volume_offsets.push(self.segment.finish_with_done(
             &md5,
             &sha1,
@@ -289,36 +370,6 @@ fn validate(o: &EwfWriteOptions) -> Result<usize, EwfWriteError> {
         ));
     }
     Ok(chunk_size as usize)
-}
-
-/// Compresses one chunk, or stores it plain with its Adler-32 when
-/// compression is off or does not shrink it.
-fn store_chunk(chunk: &[u8], compression: EwfCompression) -> StoredChunk {
-    let level = match compression {
-        EwfCompression::None => None,
-        EwfCompression::Fast => Some(flate2::Compression::fast()),
-        EwfCompression::Best => Some(flate2::Compression::best()),
-    };
-    if let Some(level) = level {
-        let mut encoder = flate2::write::ZlibEncoder::new(Vec::with_capacity(chunk.len()), level);
-        // Writing to a Vec cannot fail.
-        if encoder.write_all(chunk).is_ok()
-            && let Ok(compressed) = encoder.finish()
-            && compressed.len() < chunk.len()
-        {
-            return StoredChunk {
-                bytes: compressed,
-                compressed: true,
-            };
-        }
-    }
-    let mut bytes = Vec::with_capacity(chunk.len() + 4);
-    bytes.extend_from_slice(chunk);
-    bytes.extend(adler32(chunk).to_le_bytes());
-    StoredChunk {
-        bytes,
-        compressed: false,
-    }
 }
 
 /// Overwrites `bytes` at `offset` of an already written segment.

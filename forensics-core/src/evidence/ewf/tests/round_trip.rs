@@ -254,3 +254,39 @@ fn unreadable_ranges_are_zeros_listed_in_error2() {
     assert_eq!(problems[0].len_bytes, Some(3 * 512));
     assert_eq!(read_all(&evidence, 4096), expected);
 }
+
+#[test]
+fn a_prehashed_writer_stores_the_callers_digests_and_needs_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = media(64 * 512, 3);
+    let path = dir.path().join("pre.E01");
+    let mut writer = ewf::EwfWriter::create_prehashed(&path, small_options(EwfCompression::Fast))
+        .expect("create");
+    writer.write_all(&data).expect("write");
+    let md5: [u8; 16] = md5::Md5::digest(&data).into();
+    let sha1: [u8; 20] = Sha1::digest(&data).into();
+    let summary = writer.finish_with_digests(md5, sha1).expect("finish");
+    assert_eq!(summary.sha1, sha1_hex(&data));
+    let evidence = ewf::open(&path).expect("open");
+    assert_eq!(
+        evidence.info.stored_hashes.sha1.as_deref(),
+        Some(summary.sha1.as_str())
+    );
+
+    // A prehashed writer cannot invent digests, and a hashing writer
+    // does not take the caller's.
+    let other = dir.path().join("other.E01");
+    let writer = ewf::EwfWriter::create_prehashed(&other, small_options(EwfCompression::Fast))
+        .expect("create");
+    assert!(matches!(
+        writer.finish(),
+        Err(EwfWriteError::InvalidOption { .. })
+    ));
+    let third = dir.path().join("third.E01");
+    let writer =
+        ewf::EwfWriter::create(&third, small_options(EwfCompression::Fast)).expect("create");
+    assert!(matches!(
+        writer.finish_with_digests([0; 16], [0; 20]),
+        Err(EwfWriteError::InvalidOption { .. })
+    ));
+}
