@@ -29,6 +29,7 @@
 //! ```
 #![deny(unsafe_code)]
 
+pub mod carve;
 pub mod case;
 pub mod error;
 pub mod evidence;

@@ -1,6 +1,7 @@
 //! One module per subcommand: parse -> call core -> print.
 
 mod audit;
+mod carve;
 mod case;
 mod files;
 mod hash;
@@ -63,6 +64,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<Outcome> {
             json,
             threads,
         } => audit::run(&list, &paths, json, threads),
+        Command::Carve(carve_args) => carve::run(&carve_args),
         Command::Case { action } => case::run(action),
     }
 }

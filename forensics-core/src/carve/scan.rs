@@ -1,0 +1,186 @@
+//! One multi-pattern pass (Aho-Corasick) over a chunk: candidate headers of
+//! the selected types and footer offsets.
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+use super::Error;
+use super::signatures::Signature;
+
+/// What a pattern of the automaton stands for.
+#[derive(Debug, Clone)]
+enum PatternKind {
+    /// A header shared by these signatures (indices into the selection).
+    Header(Vec<usize>),
+    /// The footer of these signatures.
+    Footer(Vec<usize>),
+}
+
+/// A candidate file start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    /// Offset of the file's first byte in the media.
+    pub image_offset: u64,
+    /// Index of the signature in the selection.
+    pub signature: usize,
+}
+
+/// The automaton over the selected signatures' headers and footers.
+pub struct Scanner {
+    automaton: AhoCorasick,
+    patterns: Vec<&'static [u8]>,
+    kinds: Vec<PatternKind>,
+    header_offsets: Vec<u64>,
+    /// Longest pattern plus its offset: the overlap chunks need.
+    pub margin_bytes: u64,
+}
+
+impl Scanner {
+    /// Builds the automaton for `selection`.
+    pub fn new(selection: &[&'static Signature]) -> Result<Scanner, Error> {
+        let mut patterns: Vec<&'static [u8]> = Vec::new();
+        let mut kinds: Vec<PatternKind> = Vec::new();
+        let mut margin = 0u64;
+        for (index, sig) in selection.iter().enumerate() {
+            for &header in sig.headers {
+                margin = margin.max(header.len() as u64 + sig.header_offset);
+                match patterns.iter().position(|p| *p == header) {
+                    Some(at) if matches!(kinds[at], PatternKind::Header(_)) => {
+                        if let PatternKind::Header(list) = &mut kinds[at] {
+                            list.push(index);
+                        }
+                    }
+                    _ => {
+                        patterns.push(header);
+                        kinds.push(PatternKind::Header(vec![index]));
+                    }
+                }
+            }
+            if let Some(footer) = sig.footer {
+                margin = margin.max(footer.len() as u64);
+                patterns.push(footer);
+                kinds.push(PatternKind::Footer(vec![index]));
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .map_err(|e| Error::Automaton(e.to_string()))?;
+        Ok(Scanner {
+            automaton,
+            patterns,
+            kinds,
+            header_offsets: selection.iter().map(|s| s.header_offset).collect(),
+            margin_bytes: margin,
+        })
+    }
+
+    /// Scans `data` (media bytes from `base`), keeping hits whose pattern
+    /// starts before `own_end`; candidates must be at a multiple of `aligned`
+    /// (when not 0) and at most `max_candidates` are kept (`false` when more
+    /// were seen). Footer offsets go to `footers[signature]`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn scan(
+        &self,
+        data: &[u8],
+        base: u64,
+        own_end: u64,
+        aligned: u64,
+        max_candidates: usize,
+        candidates: &mut Vec<Candidate>,
+        footers: &mut [Vec<u64>],
+    ) -> bool {
+        let mut complete = true;
+        for hit in self.automaton.find_overlapping_iter(data) {
+            let at = base + hit.start() as u64;
+            if at >= own_end {
+                continue;
+            }
+            match &self.kinds[hit.pattern().as_usize()] {
+                PatternKind::Header(list) => {
+                    for &signature in list {
+                        let Some(start) = at.checked_sub(self.header_offsets[signature]) else {
+                            continue;
+                        };
+                        if aligned > 1 && start % aligned != 0 {
+                            continue;
+                        }
+                        if candidates.len() >= max_candidates {
+                            complete = false;
+                            continue;
+                        }
+                        candidates.push(Candidate {
+                            image_offset: start,
+                            signature,
+                        });
+                    }
+                }
+                PatternKind::Footer(list) => {
+                    for &signature in list {
+                        if let Some(list) = footers.get_mut(signature)
+                            && list.len() < max_candidates
+                        {
+                            list.push(at);
+                        }
+                    }
+                }
+            }
+        }
+        complete
+    }
+
+    /// Aligned mode: tests the headers only at multiples of `aligned` (no
+    /// automaton pass), and finds footers with a vectorised substring search.
+    #[allow(clippy::too_many_arguments)]
+    pub fn scan_aligned(
+        &self,
+        data: &[u8],
+        base: u64,
+        own_end: u64,
+        aligned: u64,
+        max_candidates: usize,
+        candidates: &mut Vec<Candidate>,
+        footers: &mut [Vec<u64>],
+    ) -> bool {
+        let mut complete = true;
+        let first = base.div_ceil(aligned) * aligned;
+        let mut start = first;
+        while start < own_end {
+            let rel = (start - base) as usize;
+            for (pattern, kind) in self.patterns.iter().zip(&self.kinds) {
+                let PatternKind::Header(list) = kind else { continue };
+                for &signature in list {
+                    let at = rel + self.header_offsets[signature] as usize;
+                    if data.get(at..at + pattern.len()) == Some(*pattern) {
+                        if candidates.len() >= max_candidates {
+                            complete = false;
+                            continue;
+                        }
+                        candidates.push(Candidate {
+                            image_offset: start,
+                            signature,
+                        });
+                    }
+                }
+            }
+            start += aligned;
+        }
+        for (pattern, kind) in self.patterns.iter().zip(&self.kinds) {
+            let PatternKind::Footer(list) = kind else { continue };
+            for found in memchr::memmem::find_iter(data, pattern) {
+                let at = base + found as u64;
+                if at >= own_end {
+                    break;
+                }
+                for &signature in list {
+                    if let Some(list) = footers.get_mut(signature)
+                        && list.len() < max_candidates
+                    {
+                        list.push(at);
+                    }
+                }
+            }
+        }
+        complete
+    }
+}
