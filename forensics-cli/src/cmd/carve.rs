@@ -19,7 +19,10 @@ use crate::output::json_line;
 
 /// Unallocated ranges (media offsets) of every file system, or of partition
 /// `partition` only; volumes without a file system are carved whole.
-fn unallocated_ranges(media: &Arc<dyn EvidenceSource>, partition: Option<u32>) -> anyhow::Result<(Vec<ByteRange>, String)> {
+fn unallocated_ranges(
+    media: &Arc<dyn EvidenceSource>,
+    partition: Option<u32>,
+) -> anyhow::Result<(Vec<ByteRange>, String)> {
     let layout = fs::layout(media)?;
     let mut ranges = Vec::new();
     let mut with_fs = 0usize;
@@ -62,7 +65,9 @@ fn file_name(file: &Carved, report: &CarveReport) -> PathBuf {
     };
     let name = format!("{:012}{status}.{}", file.image_offset, file.extension);
     match file.nested_in.and_then(|p| report.files.get(p)) {
-        Some(container) => Path::new("nested").join(format!("{:012}-{name}", container.image_offset)),
+        Some(container) => {
+            Path::new("nested").join(format!("{:012}-{name}", container.image_offset))
+        }
         None => PathBuf::from(name),
     }
 }
@@ -70,11 +75,15 @@ fn file_name(file: &Carved, report: &CarveReport) -> PathBuf {
 pub(crate) fn run(args: &CarveArgs) -> anyhow::Result<Outcome> {
     if args.types.iter().any(|t| t == "list") {
         for sig in carve::signatures::SIGNATURES {
-            println!("{}\t.{}\tmax {} bytes", sig.name, sig.extension, sig.max_len_bytes);
+            println!(
+                "{}\t.{}\tmax {} bytes",
+                sig.name, sig.extension, sig.max_len_bytes
+            );
         }
         return Ok(Outcome::Success);
     }
-    let evidence = evidence::open(&args.evidence).with_context(|| format!("{}", args.evidence.display()))?;
+    let evidence =
+        evidence::open(&args.evidence).with_context(|| format!("{}", args.evidence.display()))?;
     let mut options = CarveOptions {
         types: args.types.clone(),
         aligned_bytes: args.aligned,
@@ -87,25 +96,58 @@ pub(crate) fn run(args: &CarveArgs) -> anyhow::Result<Outcome> {
         options.ranges = Some(ranges);
         options.path_prefix = Some(prefix);
     }
-    if args.out.exists() && std::fs::read_dir(&args.out).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        bail!("{}: output directory exists and is not empty", args.out.display());
+    if args.out.exists()
+        && std::fs::read_dir(&args.out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        bail!(
+            "{}: output directory exists and is not empty",
+            args.out.display()
+        );
     }
-    std::fs::create_dir_all(args.out.join("nested")).with_context(|| format!("{}", args.out.display()))?;
-    let report = carve::carve(evidence.source.as_ref(), &options).with_context(|| format!("{}", args.evidence.display()))?;
+    std::fs::create_dir_all(args.out.join("nested"))
+        .with_context(|| format!("{}", args.out.display()))?;
+    let report = carve::carve(evidence.source.as_ref(), &options)
+        .with_context(|| format!("{}", args.evidence.display()))?;
     let mut audit = BufWriter::new(File::create(args.out.join("audit.txt"))?);
     writeln!(audit, "{}", forensics_core::TOOL_VERSION)?;
     writeln!(audit, "Evidence: {}", args.evidence.display())?;
-    writeln!(audit, "Media size: {} bytes; scanned {} bytes; {} candidate headers", evidence.source.len(), report.scanned_bytes, report.candidates)?;
-    writeln!(audit, "Options: types={} aligned={} unallocated={}", if args.types.is_empty() { "all".to_owned() } else { args.types.join(",") }, args.aligned, args.unallocated)?;
+    writeln!(
+        audit,
+        "Media size: {} bytes; scanned {} bytes; {} candidate headers",
+        evidence.source.len(),
+        report.scanned_bytes,
+        report.candidates
+    )?;
+    writeln!(
+        audit,
+        "Options: types={} aligned={} unallocated={}",
+        if args.types.is_empty() {
+            "all".to_owned()
+        } else {
+            args.types.join(",")
+        },
+        args.aligned,
+        args.unallocated
+    )?;
     writeln!(audit)?;
-    writeln!(audit, "Num\tName\tType\tStatus\tOffset\tLength\tSHA-256\tForensic path\tFragments")?;
+    writeln!(
+        audit,
+        "Num\tName\tType\tStatus\tOffset\tLength\tSHA-256\tForensic path\tFragments"
+    )?;
     for file in &report.files {
         let name = file_name(file, &report);
         let path = args.out.join(&name);
-        let mut out = BufWriter::new(File::create(&path).with_context(|| format!("{}", path.display()))?);
+        let mut out =
+            BufWriter::new(File::create(&path).with_context(|| format!("{}", path.display()))?);
         carve::write_carved(evidence.source.as_ref(), file, &mut out)?;
         out.flush()?;
-        let fragments: Vec<String> = file.fragments.iter().map(|f| format!("{}+{}", f.image_offset, f.length)).collect();
+        let fragments: Vec<String> = file
+            .fragments
+            .iter()
+            .map(|f| format!("{}+{}", f.image_offset, f.length))
+            .collect();
         writeln!(
             audit,
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
@@ -119,7 +161,10 @@ pub(crate) fn run(args: &CarveArgs) -> anyhow::Result<Outcome> {
             file.forensic_path,
             fragments.join(",")
         )?;
-        let container = file.nested_in.and_then(|p| report.files.get(p)).map(|c| c.forensic_path.clone());
+        let container = file
+            .nested_in
+            .and_then(|p| report.files.get(p))
+            .map(|c| c.forensic_path.clone());
         if args.json {
             json_line(&json!({
                 "type": file.file_type,
@@ -146,8 +191,18 @@ pub(crate) fn run(args: &CarveArgs) -> anyhow::Result<Outcome> {
         }
     }
     writeln!(audit)?;
-    let top = report.files.iter().filter(|f| f.nested_in.is_none()).count();
-    writeln!(audit, "{} files carved ({} top-level, {} nested)", report.files.len(), top, report.files.len() - top)?;
+    let top = report
+        .files
+        .iter()
+        .filter(|f| f.nested_in.is_none())
+        .count();
+    writeln!(
+        audit,
+        "{} files carved ({} top-level, {} nested)",
+        report.files.len(),
+        top,
+        report.files.len() - top
+    )?;
     for problem in &report.problems {
         writeln!(audit, "Problem: {problem}")?;
         eprintln!("forensics: {problem}");

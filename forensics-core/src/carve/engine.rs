@@ -52,7 +52,10 @@ fn chunks_of(ranges: &[ByteRange], media_len: u64) -> Vec<(u64, u64)> {
     sorted.sort_by_key(|r| r.image_offset);
     let mut chunks = Vec::new();
     for range in sorted {
-        let end = range.image_offset.saturating_add(range.len_bytes).min(media_len);
+        let end = range
+            .image_offset
+            .saturating_add(range.len_bytes)
+            .min(media_len);
         let mut at = range.image_offset;
         while at < end {
             let next = (at + CHUNK_BYTES).min(end);
@@ -69,7 +72,13 @@ struct ChunkHits {
     problem: Option<Problem>,
 }
 
-fn scan_chunk(media: &Media<'_>, scanner: &Scanner, chunk: (u64, u64), aligned: u64, signatures: usize) -> ChunkHits {
+fn scan_chunk(
+    media: &Media<'_>,
+    scanner: &Scanner,
+    chunk: (u64, u64),
+    aligned: u64,
+    signatures: usize,
+) -> ChunkHits {
     let (start, end) = chunk;
     let mut hits = ChunkHits {
         candidates: Vec::new(),
@@ -77,19 +86,41 @@ fn scan_chunk(media: &Media<'_>, scanner: &Scanner, chunk: (u64, u64), aligned: 
         problem: None,
     };
     let Some(data) = media.region(start, end - start + scanner.margin_bytes) else {
-        hits.problem = Some(Problem::at(start, end - start, "carving: reading this chunk failed; not scanned"));
+        hits.problem = Some(Problem::at(
+            start,
+            end - start,
+            "carving: reading this chunk failed; not scanned",
+        ));
         return hits;
     };
     let complete = if aligned > 1 {
-        scanner.scan_aligned(&data, start, end, aligned, MAX_CANDIDATES_PER_CHUNK, &mut hits.candidates, &mut hits.footers)
+        scanner.scan_aligned(
+            &data,
+            start,
+            end,
+            aligned,
+            MAX_CANDIDATES_PER_CHUNK,
+            &mut hits.candidates,
+            &mut hits.footers,
+        )
     } else {
-        scanner.scan(&data, start, end, aligned, MAX_CANDIDATES_PER_CHUNK, &mut hits.candidates, &mut hits.footers)
+        scanner.scan(
+            &data,
+            start,
+            end,
+            aligned,
+            MAX_CANDIDATES_PER_CHUNK,
+            &mut hits.candidates,
+            &mut hits.footers,
+        )
     };
     if !complete {
         hits.problem = Some(Problem::at(
             start,
             end - start,
-            format!("carving: more than {MAX_CANDIDATES_PER_CHUNK} candidate headers in this chunk; the rest were not examined"),
+            format!(
+                "carving: more than {MAX_CANDIDATES_PER_CHUNK} candidate headers in this chunk; the rest were not examined"
+            ),
         ));
     }
     hits.candidates.sort_unstable();
@@ -117,7 +148,15 @@ pub fn carve(source: &dyn EvidenceSource, options: &CarveOptions) -> Result<Carv
         let window_end = window.last().map_or(0, |c| c.1);
         let hits: Vec<ChunkHits> = window
             .par_iter()
-            .map(|&chunk| scan_chunk(&media, &scanner, chunk, options.aligned_bytes, selected.len()))
+            .map(|&chunk| {
+                scan_chunk(
+                    &media,
+                    &scanner,
+                    chunk,
+                    options.aligned_bytes,
+                    selected.len(),
+                )
+            })
             .collect();
         // Footers of files that run past the window.
         let reach: Vec<(u64, u64)> = if has_footers {
@@ -144,7 +183,9 @@ pub fn carve(source: &dyn EvidenceSource, options: &CarveOptions) -> Result<Carv
             list.sort_unstable();
             list.dedup();
         }
-        report.problems.extend(hits.iter().filter_map(|h| h.problem.clone()));
+        report
+            .problems
+            .extend(hits.iter().filter_map(|h| h.problem.clone()));
         report.candidates += hits.iter().map(|h| h.candidates.len() as u64).sum::<u64>();
         let validated: Vec<Vec<Found>> = hits
             .par_iter()
@@ -154,7 +195,10 @@ pub fn carve(source: &dyn EvidenceSource, options: &CarveOptions) -> Result<Carv
     }
     let prefix = options.path_prefix.as_deref().unwrap_or("media");
     let mut files = merge::resolve(found, prefix);
-    let hashes: Vec<String> = files.par_iter().map(|f| sha256_of(&media, &f.fragments)).collect();
+    let hashes: Vec<String> = files
+        .par_iter()
+        .map(|f| sha256_of(&media, &f.fragments))
+        .collect();
     for (file, hash) in files.iter_mut().zip(hashes) {
         file.sha256 = hash;
     }
@@ -179,7 +223,11 @@ fn sha256_of(media: &Media<'_>, fragments: &[super::Fragment]) -> String {
             }
         }
     }
-    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Validates one chunk's candidates in offset order, skipping a candidate
@@ -200,7 +248,13 @@ fn validate_chunk(
         if sig.name != "jpg" && covered.iter().any(|(_, name)| *name == sig.name) {
             continue;
         }
-        if let Some(hit) = validate_one(media, sig, candidate.image_offset, &footers[candidate.signature], options) {
+        if let Some(hit) = validate_one(
+            media,
+            sig,
+            candidate.image_offset,
+            &footers[candidate.signature],
+            options,
+        ) {
             if hit.status != Status::Truncated {
                 let first = hit.fragments.first().map_or(0, |f| f.0 + f.1);
                 covered.push((first, sig.name));
@@ -222,7 +276,11 @@ pub(crate) fn validate_one(
     let remaining = media.len().checked_sub(image_offset)?;
     let max = sig.max_len_bytes.min(remaining);
     let capped = sig.max_len_bytes < remaining;
-    let mut view_len = if media.is_mapped() { max } else { INITIAL_VIEW_BYTES.min(max) };
+    let mut view_len = if media.is_mapped() {
+        max
+    } else {
+        INITIAL_VIEW_BYTES.min(max)
+    };
     loop {
         let view = media.region(image_offset, view_len)?;
         let from = footers.partition_point(|&f| f < image_offset);
@@ -252,7 +310,14 @@ pub(crate) fn validate_one(
                     fallback_present: len_bytes,
                 })
             }
-            Verdict::Truncated { present_len } => Some(truncated(media, sig, image_offset, &ctx, present_len, options)),
+            Verdict::Truncated { present_len } => Some(truncated(
+                media,
+                sig,
+                image_offset,
+                &ctx,
+                present_len,
+                options,
+            )),
         };
     }
 }
@@ -271,13 +336,18 @@ fn truncated(
     if sig.name == "jpg" {
         let analysis = jpeg::analyse(ctx, true);
         if let Some(broken) = analysis.broken {
-            if let Some(filler) =
-                fragment::first_filler_block(ctx.data, image_offset, broken.data_start, present as usize, true)
-            {
+            if let Some(filler) = fragment::first_filler_block(
+                ctx.data,
+                image_offset,
+                broken.data_start,
+                present as usize,
+                true,
+            ) {
                 present = present.min(filler as u64);
             }
             if !options.no_gap_carving
-                && let Some(fragments) = fragment::bifragment(media, image_offset, ctx.data, &broken, sig.max_len_bytes)
+                && let Some(fragments) =
+                    fragment::bifragment(media, image_offset, ctx.data, &broken, sig.max_len_bytes)
             {
                 return Found {
                     image_offset,

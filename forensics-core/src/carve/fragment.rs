@@ -24,8 +24,13 @@ const MAX_FULL_DECODES: usize = 4096;
 /// Whether a block is plainly not entropy-coded data: one repeated byte or
 /// only text.
 pub fn is_plain_filler(block: &[u8]) -> bool {
-    let Some(&first) = block.first() else { return true };
-    block.iter().all(|&b| b == first) || block.iter().all(|&b| b.is_ascii_graphic() || b.is_ascii_whitespace())
+    let Some(&first) = block.first() else {
+        return true;
+    };
+    block.iter().all(|&b| b == first)
+        || block
+            .iter()
+            .all(|&b| b.is_ascii_graphic() || b.is_ascii_whitespace())
 }
 
 /// Whether a block looks like filler rather than entropy-coded data: plain
@@ -33,8 +38,8 @@ pub fn is_plain_filler(block: &[u8]) -> bool {
 pub fn is_filler(block: &[u8]) -> bool {
     is_plain_filler(block)
         || block
-        .windows(2)
-        .any(|w| w[0] == 0xFF && !matches!(w[1], 0x00 | 0xD0..=0xD7 | 0xD9 | 0xFF))
+            .windows(2)
+            .any(|w| w[0] == 0xFF && !matches!(w[1], 0x00 | 0xD0..=0xD7 | 0xD9 | 0xFF))
 }
 
 /// Whether a block may hold entropy-coded data (start of a continuation).
@@ -52,12 +57,22 @@ fn may_continue(block: &[u8]) -> bool {
 /// Offset (relative to the header) of the first block boundary after the
 /// scan data start whose block is filler (`plain`: only plain filler), if
 /// before `limit`.
-pub fn first_filler_block(view: &[u8], header_at: u64, data_start: usize, limit: usize, plain: bool) -> Option<usize> {
+pub fn first_filler_block(
+    view: &[u8],
+    header_at: u64,
+    data_start: usize,
+    limit: usize,
+    plain: bool,
+) -> Option<usize> {
     let first = (header_at + data_start as u64).div_ceil(BLOCK_BYTES) * BLOCK_BYTES;
     let mut block_at = (first - header_at) as usize;
     while block_at < limit {
         let block = view.get(block_at..(block_at + BLOCK_BYTES as usize).min(view.len()))?;
-        let filler = if plain { is_plain_filler(block) } else { is_filler(block) };
+        let filler = if plain {
+            is_plain_filler(block)
+        } else {
+            is_filler(block)
+        };
         if block.len() == BLOCK_BYTES as usize && filler {
             return Some(block_at);
         }
@@ -70,9 +85,16 @@ pub fn first_filler_block(view: &[u8], header_at: u64, data_start: usize, limit:
 pub type Fragments = Vec<(u64, u64)>;
 
 /// Tries to find the continuation of the JPEG at `header_at` whose scan broke.
-pub fn bifragment(media: &Media<'_>, header_at: u64, view: &[u8], broken: &BrokenScan, max_len: u64) -> Option<Fragments> {
+pub fn bifragment(
+    media: &Media<'_>,
+    header_at: u64,
+    view: &[u8],
+    broken: &BrokenScan,
+    max_len: u64,
+) -> Option<Fragments> {
     let failure = broken.error_at.min(view.len());
-    let limit = first_filler_block(view, header_at, broken.data_start, failure, false).unwrap_or(failure);
+    let limit =
+        first_filler_block(view, header_at, broken.data_start, failure, false).unwrap_or(failure);
     let data_start_img = header_at + broken.data_start as u64;
     let mut splits = Vec::new();
     let mut boundary = (header_at + limit as u64) / BLOCK_BYTES * BLOCK_BYTES;
@@ -89,27 +111,51 @@ pub fn bifragment(media: &Media<'_>, header_at: u64, view: &[u8], broken: &Broke
         .map(|k| lowest + k as u64 * BLOCK_BYTES)
         .filter(|&c| {
             let rel = (c - lowest) as usize;
-            region.get(rel..rel + BLOCK_BYTES as usize).is_some_and(may_continue)
+            region
+                .get(rel..rel + BLOCK_BYTES as usize)
+                .is_some_and(may_continue)
         })
         .collect();
     let mut budget = FULL_DECODE_BUDGET_BYTES;
     let mut full_decodes = 0usize;
     for &split in &splits {
         let split_rel = (split - header_at) as usize;
-        let Some(head) = view.get(..split_rel) else { continue };
-        let Some(snapshot) = broken.snapshots.iter().rev().find(|s| s.byte_pos < split_rel).copied() else {
+        let Some(head) = view.get(..split_rel) else {
+            continue;
+        };
+        let Some(snapshot) = broken
+            .snapshots
+            .iter()
+            .rev()
+            .find(|s| s.byte_pos < split_rel)
+            .copied()
+        else {
             continue;
         };
         let remaining_max = (max_len as usize).saturating_sub(split_rel);
-        for &start in starts.iter().filter(|&&c| c > split && c - split <= GAP_SEARCH_BYTES) {
+        for &start in starts
+            .iter()
+            .filter(|&&c| c > split && c - split <= GAP_SEARCH_BYTES)
+        {
             let rel = (start - lowest) as usize;
-            let Some(tail) = region.get(rel..region.len().min(rel + remaining_max)) else { continue };
-            let probe = Joined { head, tail: &tail[..tail.len().min(PROBE_BYTES)] };
+            let Some(tail) = region.get(rel..region.len().min(rel + remaining_max)) else {
+                continue;
+            };
+            let probe = Joined {
+                head,
+                tail: &tail[..tail.len().min(PROBE_BYTES)],
+            };
             match jpeg_scan::decode(&broken.plan, probe, snapshot, None) {
-                ScanOutcome::Failed { error: jpeg_scan::ScanError::OutOfData, .. } => {}
+                ScanOutcome::Failed {
+                    error: jpeg_scan::ScanError::OutOfData,
+                    ..
+                } => {}
                 ScanOutcome::Done { end } => {
                     if let Some(total) = jpeg::eoi_after(probe, end) {
-                        return Some(vec![(header_at, split_rel as u64), (start, (total - split_rel) as u64)]);
+                        return Some(vec![
+                            (header_at, split_rel as u64),
+                            (start, (total - split_rel) as u64),
+                        ]);
                     }
                     continue;
                 }
@@ -119,15 +165,23 @@ pub fn bifragment(media: &Media<'_>, header_at: u64, view: &[u8], broken: &Broke
                 return None;
             }
             full_decodes += 1;
-            let joined = Joined { head, tail: &tail[..tail.len().min(budget)] };
+            let joined = Joined {
+                head,
+                tail: &tail[..tail.len().min(budget)],
+            };
             match jpeg_scan::decode(&broken.plan, joined, snapshot, None) {
                 ScanOutcome::Done { end } => {
                     budget = budget.saturating_sub(end.saturating_sub(split_rel));
                     if let Some(total) = jpeg::eoi_after(joined, end) {
-                        return Some(vec![(header_at, split_rel as u64), (start, (total - split_rel) as u64)]);
+                        return Some(vec![
+                            (header_at, split_rel as u64),
+                            (start, (total - split_rel) as u64),
+                        ]);
                     }
                 }
-                ScanOutcome::Failed { at, .. } => budget = budget.saturating_sub(at.saturating_sub(split_rel)),
+                ScanOutcome::Failed { at, .. } => {
+                    budget = budget.saturating_sub(at.saturating_sub(split_rel))
+                }
             }
         }
     }

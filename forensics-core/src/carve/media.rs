@@ -40,10 +40,16 @@ impl<'a> Media<'a> {
     pub fn region(&self, image_offset: u64, len_bytes: u64) -> Option<Cow<'a, [u8]>> {
         let end = image_offset.checked_add(len_bytes)?.min(self.len());
         if image_offset >= end {
-            return if image_offset <= self.len() { Some(Cow::Borrowed(&[])) } else { None };
+            return if image_offset <= self.len() {
+                Some(Cow::Borrowed(&[]))
+            } else {
+                None
+            };
         }
         if let Some(all) = self.mapped {
-            return all.get(image_offset as usize..end as usize).map(Cow::Borrowed);
+            return all
+                .get(image_offset as usize..end as usize)
+                .map(Cow::Borrowed);
         }
         let mut buf = vec![0u8; usize::try_from(end - image_offset).ok()?];
         crate::evidence::read_exact_at(self.source, image_offset, &mut buf).ok()?;

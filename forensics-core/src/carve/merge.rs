@@ -38,7 +38,11 @@ fn loses_to(a: &Found, b: &Found) -> bool {
 
 /// Reassemblies whose continuation lies inside another file are undone.
 fn undo_conflicting_reassemblies(found: &mut [Found]) {
-    let solid: Vec<Found> = found.iter().filter(|f| f.status != Status::Truncated).cloned().collect();
+    let solid: Vec<Found> = found
+        .iter()
+        .filter(|f| f.status != Status::Truncated)
+        .cloned()
+        .collect();
     for hit in found.iter_mut().filter(|f| f.status == Status::Fragmented) {
         let conflict = solid
             .iter()
@@ -53,7 +57,11 @@ fn undo_conflicting_reassemblies(found: &mut [Found]) {
 /// Orders, nests and numbers the found files.
 pub fn resolve(mut found: Vec<Found>, prefix: &str) -> Vec<Carved> {
     found.sort_by(|a, b| {
-        (a.image_offset, a.signature.name, a.status.as_str()).cmp(&(b.image_offset, b.signature.name, b.status.as_str()))
+        (a.image_offset, a.signature.name, a.status.as_str()).cmp(&(
+            b.image_offset,
+            b.signature.name,
+            b.status.as_str(),
+        ))
     });
     found.dedup_by(|b, a| a.image_offset == b.image_offset && a.signature.name == b.signature.name);
     undo_conflicting_reassemblies(&mut found);
@@ -61,7 +69,10 @@ pub fn resolve(mut found: Vec<Found>, prefix: &str) -> Vec<Carved> {
     let mut claimed: BTreeMap<u64, (u64, usize)> = BTreeMap::new();
     let mut tops: Vec<(Found, Vec<Found>)> = Vec::new();
     for hit in found {
-        let hit_end = hit.fragments.first().map_or(hit.image_offset, |f| f.0 + f.1);
+        let hit_end = hit
+            .fragments
+            .first()
+            .map_or(hit.image_offset, |f| f.0 + f.1);
         let container = claimed
             .range(..=hit.image_offset)
             .next_back()
@@ -76,7 +87,10 @@ pub fn resolve(mut found: Vec<Found>, prefix: &str) -> Vec<Carved> {
                 let exif = container_type == "jpg" && hit.signature.name == "tif";
                 // One level of nesting: a file inside a nested file is part of it.
                 let inside_nested = tops[index].1.iter().any(|inner| {
-                    inner.fragments.first().is_some_and(|f| f.0 <= hit.image_offset && hit.image_offset < f.0 + f.1)
+                    inner
+                        .fragments
+                        .first()
+                        .is_some_and(|f| f.0 <= hit.image_offset && hit.image_offset < f.0 + f.1)
                 });
                 if hit.status == Status::Complete
                     && !exif
@@ -92,7 +106,9 @@ pub fn resolve(mut found: Vec<Found>, prefix: &str) -> Vec<Carved> {
             if let Some(piece) = tops[index].0.fragments.first_mut() {
                 piece.1 = hit.image_offset - piece.0;
             }
-            tops[index].1.retain(|inner| inner.image_offset < hit.image_offset);
+            tops[index]
+                .1
+                .retain(|inner| inner.image_offset < hit.image_offset);
             claimed.insert(start, (hit.image_offset, index));
         }
         for &(start, len) in &hit.fragments {
@@ -107,7 +123,11 @@ pub fn resolve(mut found: Vec<Found>, prefix: &str) -> Vec<Carved> {
         let top_start = top.image_offset;
         files.push(carved(top_id, top, None, top_path.clone()));
         for inner in nested {
-            let path = format!("{top_path}+0x{:x}/{}", inner.image_offset - top_start, inner.extension);
+            let path = format!(
+                "{top_path}+0x{:x}/{}",
+                inner.image_offset - top_start,
+                inner.extension
+            );
             files.push(carved(files.len(), inner, Some(top_id), path));
         }
     }
@@ -132,7 +152,10 @@ fn carved(id: usize, hit: Found, nested_in: Option<usize>, forensic_path: String
     let fragments: Vec<Fragment> = hit
         .fragments
         .iter()
-        .map(|&(image_offset, length)| Fragment { image_offset, length })
+        .map(|&(image_offset, length)| Fragment {
+            image_offset,
+            length,
+        })
         .collect();
     Carved {
         id,

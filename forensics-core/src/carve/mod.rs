@@ -159,7 +159,11 @@ pub struct CarveReport {
 
 /// Writes the carved file's bytes (all fragments, in order) to `out`;
 /// returns the number of bytes written.
-pub fn write_carved(source: &dyn EvidenceSource, file: &Carved, out: &mut dyn Write) -> Result<u64, Error> {
+pub fn write_carved(
+    source: &dyn EvidenceSource,
+    file: &Carved,
+    out: &mut dyn Write,
+) -> Result<u64, Error> {
     let media = media::Media::new(source);
     let mut written = 0u64;
     for fragment in &file.fragments {
@@ -167,11 +171,13 @@ pub fn write_carved(source: &dyn EvidenceSource, file: &Carved, out: &mut dyn Wr
         let end = fragment.image_offset + fragment.length;
         while at < end {
             let piece = (end - at).min(8 * 1024 * 1024);
-            let bytes = media.region(at, piece).ok_or(crate::evidence::Error::OutOfRange {
-                image_offset: at,
-                len_bytes: piece,
-                media_size: source.len(),
-            })?;
+            let bytes = media
+                .region(at, piece)
+                .ok_or(crate::evidence::Error::OutOfRange {
+                    image_offset: at,
+                    len_bytes: piece,
+                    media_size: source.len(),
+                })?;
             out.write_all(&bytes).map_err(|source| Error::Output {
                 image_offset: file.image_offset,
                 source,

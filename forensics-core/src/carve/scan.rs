@@ -148,7 +148,9 @@ impl Scanner {
         while start < own_end {
             let rel = (start - base) as usize;
             for (pattern, kind) in self.patterns.iter().zip(&self.kinds) {
-                let PatternKind::Header(list) = kind else { continue };
+                let PatternKind::Header(list) = kind else {
+                    continue;
+                };
                 for &signature in list {
                     let at = rel + self.header_offsets[signature] as usize;
                     if data.get(at..at + pattern.len()) == Some(*pattern) {
@@ -166,7 +168,9 @@ impl Scanner {
             start += aligned;
         }
         for (pattern, kind) in self.patterns.iter().zip(&self.kinds) {
-            let PatternKind::Footer(list) = kind else { continue };
+            let PatternKind::Footer(list) = kind else {
+                continue;
+            };
             for found in memchr::memmem::find_iter(data, pattern) {
                 let at = base + found as u64;
                 if at >= own_end {

@@ -32,12 +32,22 @@ fn parse_decimal(bytes: &[u8]) -> Option<(u64, usize)> {
 /// reference table (`xref`) or stream (`N G obj`) inside the file.
 fn startxref_ok(ctx: &Ctx<'_>, eof_at: usize) -> bool {
     let from = eof_at.saturating_sub(STARTXREF_WINDOW);
-    let Some(window) = ctx.data.get(from..eof_at) else { return false };
-    let Some(found) = memchr::memmem::rfind(window, b"startxref") else { return false };
-    let Some(after) = window.get(found + 9..) else { return false };
+    let Some(window) = ctx.data.get(from..eof_at) else {
+        return false;
+    };
+    let Some(found) = memchr::memmem::rfind(window, b"startxref") else {
+        return false;
+    };
+    let Some(after) = window.get(found + 9..) else {
+        return false;
+    };
     let start = after.iter().take_while(|b| b.is_ascii_whitespace()).count();
-    let Some((target, _)) = after.get(start..).and_then(parse_decimal) else { return false };
-    let Ok(target) = usize::try_from(target) else { return false };
+    let Some((target, _)) = after.get(start..).and_then(parse_decimal) else {
+        return false;
+    };
+    let Ok(target) = usize::try_from(target) else {
+        return false;
+    };
     if target >= eof_at {
         return false;
     }
@@ -46,11 +56,17 @@ fn startxref_ok(ctx: &Ctx<'_>, eof_at: usize) -> bool {
 
 /// Whether an indirect object (`12 0 obj`) starts at `at`.
 fn looks_like_object(ctx: &Ctx<'_>, at: usize) -> bool {
-    let Some(bytes) = ctx.data.get(at..ctx.len().min(at + 32)) else { return false };
-    let Some((_, n1)) = parse_decimal(bytes) else { return false };
+    let Some(bytes) = ctx.data.get(at..ctx.len().min(at + 32)) else {
+        return false;
+    };
+    let Some((_, n1)) = parse_decimal(bytes) else {
+        return false;
+    };
     let rest = &bytes[n1..];
     let space = rest.iter().take_while(|b| **b == b' ').count();
-    let Some((_, n2)) = rest.get(space..).and_then(parse_decimal) else { return false };
+    let Some((_, n2)) = rest.get(space..).and_then(parse_decimal) else {
+        return false;
+    };
     let rest = &rest[space + n2..];
     let space = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
     rest.get(space..space + 3) == Some(b"obj")
@@ -58,19 +74,28 @@ fn looks_like_object(ctx: &Ctx<'_>, at: usize) -> bool {
 
 /// Whether more of the same PDF follows an `%%EOF` ending at `end`.
 fn continues(ctx: &Ctx<'_>, end: usize) -> bool {
-    let Some(rest) = ctx.data.get(end..ctx.len().min(end + 32)) else { return false };
+    let Some(rest) = ctx.data.get(end..ctx.len().min(end + 32)) else {
+        return false;
+    };
     let space = rest.iter().take_while(|b| b.is_ascii_whitespace()).count();
     rest.get(space..space + 4) == Some(b"xref") || looks_like_object(ctx, end + space)
 }
 
 /// Finds the end of the PDF at the start of the view.
 pub fn validate_pdf(ctx: &Ctx<'_>) -> Verdict {
-    let Some(header) = ctx.bytes(0, 8) else { return Verdict::Invalid };
-    if &header[..5] != b"%PDF-" || !header[5].is_ascii_digit() || header[6] != b'.' || !header[7].is_ascii_digit() {
+    let Some(header) = ctx.bytes(0, 8) else {
+        return Verdict::Invalid;
+    };
+    if &header[..5] != b"%PDF-"
+        || !header[5].is_ascii_digit()
+        || header[6] != b'.'
+        || !header[7].is_ascii_digit()
+    {
         return Verdict::Invalid;
     }
     // Another PDF header before our end means this one was cut short.
-    let next_header = memchr::memmem::find(ctx.data.get(5..).unwrap_or(&[]), b"%PDF-").map(|p| p + 5);
+    let next_header =
+        memchr::memmem::find(ctx.data.get(5..).unwrap_or(&[]), b"%PDF-").map(|p| p + 5);
     let mut last_good = None;
     for &eof_at in ctx.footers.iter().take(MAX_EOF_MARKERS) {
         if next_header.is_some_and(|h| eof_at > h) {
@@ -89,5 +114,7 @@ pub fn validate_pdf(ctx: &Ctx<'_>) -> Verdict {
         ctx.mark_ran_off();
     }
     // Without a valid trailer the end is unknown: not carved.
-    last_good.map_or(Verdict::Invalid, |end| Verdict::Complete { len_bytes: end as u64 })
+    last_good.map_or(Verdict::Invalid, |end| Verdict::Complete {
+        len_bytes: end as u64,
+    })
 }

@@ -48,7 +48,10 @@ fn header_block(ctx: &Ctx<'_>, from: usize) -> Option<usize> {
 fn text_end(ctx: &Ctx<'_>, from: usize) -> usize {
     ctx.data
         .get(from..)
-        .and_then(|rest| rest.iter().position(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))))
+        .and_then(|rest| {
+            rest.iter()
+                .position(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)))
+        })
         .map_or_else(
             || {
                 ctx.mark_ran_off();
@@ -61,22 +64,39 @@ fn text_end(ctx: &Ctx<'_>, from: usize) -> usize {
 /// A single message (eml).
 pub fn validate_eml(ctx: &Ctx<'_>) -> Verdict {
     match header_block(ctx, 0) {
-        Some(body) => Verdict::Complete { len_bytes: text_end(ctx, body) as u64 },
+        Some(body) => Verdict::Complete {
+            len_bytes: text_end(ctx, body) as u64,
+        },
         None => Verdict::Invalid,
     }
 }
 
 /// An mbox: `From sender date` lines, each followed by a message.
 pub fn validate_mbox(ctx: &Ctx<'_>) -> Verdict {
-    let Some(first_line) = ctx.data.get(..ctx.len().min(512)) else { return Verdict::Invalid };
-    let Some(eol) = memchr::memchr(b'\n', first_line) else { return Verdict::Invalid };
+    let Some(first_line) = ctx.data.get(..ctx.len().min(512)) else {
+        return Verdict::Invalid;
+    };
+    let Some(eol) = memchr::memchr(b'\n', first_line) else {
+        return Verdict::Invalid;
+    };
     let line = &first_line[..eol];
-    let days = [&b" Mon "[..], b" Tue ", b" Wed ", b" Thu ", b" Fri ", b" Sat ", b" Sun "];
-    if !line.starts_with(b"From ") || !days.iter().any(|d| memchr::memmem::find(line, d).is_some()) {
+    let days = [
+        &b" Mon "[..],
+        b" Tue ",
+        b" Wed ",
+        b" Thu ",
+        b" Fri ",
+        b" Sat ",
+        b" Sun ",
+    ];
+    if !line.starts_with(b"From ") || !days.iter().any(|d| memchr::memmem::find(line, d).is_some())
+    {
         return Verdict::Invalid;
     }
     if header_block(ctx, eol + 1).is_none() {
         return Verdict::Invalid;
     }
-    Verdict::Complete { len_bytes: text_end(ctx, eol + 1) as u64 }
+    Verdict::Complete {
+        len_bytes: text_end(ctx, eol + 1) as u64,
+    }
 }

@@ -10,7 +10,9 @@ const MAX_ELF_HEADERS: usize = 4096;
 
 /// PE: the end is the furthest section data or the certificate table.
 pub fn validate_pe(ctx: &Ctx<'_>) -> Verdict {
-    let Some(pe_at) = ctx.le32(0x3C) else { return Verdict::Invalid };
+    let Some(pe_at) = ctx.le32(0x3C) else {
+        return Verdict::Invalid;
+    };
     if ctx.bytes(0, 2) != Some(b"MZ") || !(0x40..=MAX_PE_HEADER_OFFSET).contains(&pe_at) {
         return Verdict::Invalid;
     }
@@ -18,7 +20,8 @@ pub fn validate_pe(ctx: &Ctx<'_>) -> Verdict {
     if ctx.bytes(pe, 4) != Some(b"PE\0\0") {
         return Verdict::Invalid;
     }
-    let (Some(machine), Some(sections), Some(optional_size)) = (ctx.le16(pe + 4), ctx.le16(pe + 6), ctx.le16(pe + 20))
+    let (Some(machine), Some(sections), Some(optional_size)) =
+        (ctx.le16(pe + 4), ctx.le16(pe + 6), ctx.le16(pe + 20))
     else {
         return Verdict::Invalid;
     };
@@ -31,7 +34,9 @@ pub fn validate_pe(ctx: &Ctx<'_>) -> Verdict {
         Some(0x20B) => (optional + 144, ctx.le32(optional + 60)),
         _ => return Verdict::Invalid,
     };
-    let Some(headers_size) = headers_size else { return Verdict::Invalid };
+    let Some(headers_size) = headers_size else {
+        return Verdict::Invalid;
+    };
     let table = optional + usize::from(optional_size);
     let mut end = u64::from(headers_size).max(table as u64 + 40 * u64::from(sections));
     for i in 0..usize::from(sections) {
@@ -44,7 +49,8 @@ pub fn validate_pe(ctx: &Ctx<'_>) -> Verdict {
         }
     }
     if usize::from(optional_size) >= certificate_dir - optional + 8
-        && let (Some(cert_at), Some(cert_size)) = (ctx.le32(certificate_dir), ctx.le32(certificate_dir + 4))
+        && let (Some(cert_at), Some(cert_size)) =
+            (ctx.le32(certificate_dir), ctx.le32(certificate_dir + 4))
         && cert_size > 0
     {
         end = end.max(u64::from(cert_at) + u64::from(cert_size));
@@ -57,7 +63,11 @@ pub fn validate_elf(ctx: &Ctx<'_>) -> Verdict {
     let (Some(class), Some(data), Some(version)) = (ctx.u8(4), ctx.u8(5), ctx.u8(6)) else {
         return Verdict::Invalid;
     };
-    if ctx.bytes(0, 4) != Some(b"\x7FELF") || !matches!(class, 1 | 2) || !matches!(data, 1 | 2) || version != 1 {
+    if ctx.bytes(0, 4) != Some(b"\x7FELF")
+        || !matches!(class, 1 | 2)
+        || !matches!(data, 1 | 2)
+        || version != 1
+    {
         return Verdict::Invalid;
     }
     let little = data == 1;
@@ -65,7 +75,13 @@ pub fn validate_elf(ctx: &Ctx<'_>) -> Verdict {
     let u32_at = |at: usize| if little { ctx.le32(at) } else { ctx.be32(at) };
     let u64_at = |at: usize| if little { ctx.le64(at) } else { ctx.be64(at) };
     let wide = class == 2;
-    let word = |at: usize| if wide { u64_at(at) } else { u32_at(at).map(u64::from) };
+    let word = |at: usize| {
+        if wide {
+            u64_at(at)
+        } else {
+            u32_at(at).map(u64::from)
+        }
+    };
     let (ph_at, sh_at, ph_size_at) = if wide { (32, 40, 54) } else { (28, 32, 42) };
     let (Some(kind), Some(ph_off), Some(sh_off)) = (u16_at(16), word(ph_at), word(sh_at)) else {
         return Verdict::Invalid;
@@ -90,27 +106,39 @@ pub fn validate_elf(ctx: &Ctx<'_>) -> Verdict {
     end = end.max(ph_off.saturating_add(u64::from(ph_num) * u64::from(ph_size)));
     end = end.max(sh_off.saturating_add(u64::from(sh_num) * u64::from(sh_size)));
     for i in 0..usize::from(ph_num).min(MAX_ELF_HEADERS) {
-        let Some(entry) = usize::try_from(ph_off).ok().and_then(|o| o.checked_add(i * usize::from(ph_size))) else {
+        let Some(entry) = usize::try_from(ph_off)
+            .ok()
+            .and_then(|o| o.checked_add(i * usize::from(ph_size)))
+        else {
             break;
         };
         let (offset, filesz) = if wide {
             (u64_at(entry + 8), u64_at(entry + 32))
         } else {
-            (u32_at(entry + 4).map(u64::from), u32_at(entry + 16).map(u64::from))
+            (
+                u32_at(entry + 4).map(u64::from),
+                u32_at(entry + 16).map(u64::from),
+            )
         };
         if let (Some(offset), Some(filesz)) = (offset, filesz) {
             end = end.max(offset.saturating_add(filesz));
         }
     }
     for i in 0..usize::from(sh_num).min(MAX_ELF_HEADERS) {
-        let Some(entry) = usize::try_from(sh_off).ok().and_then(|o| o.checked_add(i * usize::from(sh_size))) else {
+        let Some(entry) = usize::try_from(sh_off)
+            .ok()
+            .and_then(|o| o.checked_add(i * usize::from(sh_size)))
+        else {
             break;
         };
         let kind = u32_at(entry + 4);
         let (offset, size) = if wide {
             (u64_at(entry + 24), u64_at(entry + 32))
         } else {
-            (u32_at(entry + 16).map(u64::from), u32_at(entry + 20).map(u64::from))
+            (
+                u32_at(entry + 16).map(u64::from),
+                u32_at(entry + 20).map(u64::from),
+            )
         };
         if let (Some(kind), Some(offset), Some(size)) = (kind, offset, size)
             && kind != 8

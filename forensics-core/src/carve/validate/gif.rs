@@ -47,7 +47,11 @@ pub fn validate(ctx: &Ctx<'_>) -> Verdict {
     let mut images = 0usize;
     for _ in 0..MAX_BLOCKS {
         match ctx.u8(pos) {
-            Some(0x3B) if images > 0 => return Verdict::Complete { len_bytes: pos as u64 + 1 },
+            Some(0x3B) if images > 0 => {
+                return Verdict::Complete {
+                    len_bytes: pos as u64 + 1,
+                };
+            }
             Some(0x21) => {
                 if ctx.u8(pos + 1).is_none() {
                     break;

@@ -18,7 +18,10 @@ pub fn validate_bmp(ctx: &Ctx<'_>) -> Verdict {
     else {
         return Verdict::Invalid;
     };
-    if ctx.bytes(0, 2) != Some(b"BM") || reserved != 0 || !matches!(dib, 12 | 40 | 52 | 56 | 64 | 108 | 124) {
+    if ctx.bytes(0, 2) != Some(b"BM")
+        || reserved != 0
+        || !matches!(dib, 12 | 40 | 52 | 56 | 64 | 108 | 124)
+    {
         return Verdict::Invalid;
     }
     let (width, height, planes, bpp) = if dib == 12 {
@@ -64,10 +67,18 @@ struct Tiff<'c, 'a> {
 
 impl Tiff<'_, '_> {
     fn u16(&self, at: usize) -> Option<u16> {
-        if self.little { self.ctx.le16(at) } else { self.ctx.be16(at) }
+        if self.little {
+            self.ctx.le16(at)
+        } else {
+            self.ctx.be16(at)
+        }
     }
     fn u32(&self, at: usize) -> Option<u32> {
-        if self.little { self.ctx.le32(at) } else { self.ctx.be32(at) }
+        if self.little {
+            self.ctx.le32(at)
+        } else {
+            self.ctx.be32(at)
+        }
     }
     fn value(&self, at: usize, kind: u16, index: usize) -> Option<u64> {
         match kind {
@@ -106,7 +117,11 @@ pub fn validate_tiff(ctx: &Ctx<'_>) -> Verdict {
         ifds += 1;
         let at = ifd as usize;
         let Some(count) = tiff.u16(at).map(usize::from) else {
-            return if ifds == 1 { Verdict::Invalid } else { ctx.ends_at(ifd + 2) };
+            return if ifds == 1 {
+                Verdict::Invalid
+            } else {
+                ctx.ends_at(ifd + 2)
+            };
         };
         if count == 0 || count > MAX_IFD_ENTRIES {
             return Verdict::Invalid;
@@ -116,13 +131,19 @@ pub fn validate_tiff(ctx: &Ctx<'_>) -> Verdict {
         let mut strips: [Option<(usize, u16, usize)>; 4] = [None; 4];
         for i in 0..count {
             let entry = at + 2 + 12 * i;
-            let (Some(tag), Some(kind), Some(n)) = (tiff.u16(entry), tiff.u16(entry + 2), tiff.u32(entry + 4)) else {
+            let (Some(tag), Some(kind), Some(n)) =
+                (tiff.u16(entry), tiff.u16(entry + 2), tiff.u32(entry + 4))
+            else {
                 return ctx.ends_at(ifd_end);
             };
-            let Some(size) = type_size(kind) else { continue };
+            let Some(size) = type_size(kind) else {
+                continue;
+            };
             let bytes = size.saturating_mul(u64::from(n));
             let value_at = if bytes > 4 {
-                let Some(offset) = tiff.u32(entry + 8) else { continue };
+                let Some(offset) = tiff.u32(entry + 8) else {
+                    continue;
+                };
                 end = end.max(u64::from(offset).saturating_add(bytes));
                 offset as usize
             } else {
@@ -140,7 +161,9 @@ pub fn validate_tiff(ctx: &Ctx<'_>) -> Verdict {
         for (offsets, counts) in [(strips[0], strips[1]), (strips[2], strips[3])] {
             if let (Some((o_at, o_kind, n)), Some((c_at, c_kind, m))) = (offsets, counts) {
                 for i in 0..n.min(m) {
-                    if let (Some(o), Some(c)) = (tiff.value(o_at, o_kind, i), tiff.value(c_at, c_kind, i)) {
+                    if let (Some(o), Some(c)) =
+                        (tiff.value(o_at, o_kind, i), tiff.value(c_at, c_kind, i))
+                    {
                         end = end.max(o.saturating_add(c));
                     }
                 }

@@ -85,7 +85,8 @@ pub fn analyse(ctx: &Ctx<'_>, keep_snapshots: bool) -> Analysis {
         let Some(marker) = ctx.u8(pos + 1) else {
             return verdict_only(cut(ctx, reached_scan, pos));
         };
-        if segment == 0 && !matches!(marker, 0xE0..=0xEF | 0xDB | 0xC4 | 0xC0..=0xC2 | 0xFE | 0xDD) {
+        if segment == 0 && !matches!(marker, 0xE0..=0xEF | 0xDB | 0xC4 | 0xC0..=0xC2 | 0xFE | 0xDD)
+        {
             return verdict_only(Verdict::Invalid);
         }
         match marker {
@@ -156,7 +157,12 @@ fn cut(ctx: &Ctx<'_>, reached_scan: bool, pos: usize) -> Verdict {
 
 /// Decodes (or, for non-baseline frames, skips) one scan's data; returns the
 /// offset of the marker after it.
-fn scan(ctx: &Ctx<'_>, plan: Option<ScanPlan>, data_start: usize, keep: bool) -> Result<usize, Analysis> {
+fn scan(
+    ctx: &Ctx<'_>,
+    plan: Option<ScanPlan>,
+    data_start: usize,
+    keep: bool,
+) -> Result<usize, Analysis> {
     let Some(plan) = plan else {
         return skip_entropy(ctx, data_start);
     };
@@ -172,8 +178,28 @@ fn scan(ctx: &Ctx<'_>, plan: Option<ScanPlan>, data_start: usize, keep: bool) ->
         tail: &[],
     };
     match jpeg_scan::decode(&plan, data, start, keep.then_some(&mut snapshots)) {
-        ScanOutcome::Done { end } => Ok(end),
-        ScanOutcome::Failed { at, last_mcu, error } => {
+        ScanOutcome::Done { end } => {
+            // All MCUs decoded: a marker must follow. Filler that happens to
+            // decode (zeros under some tables) ends here instead.
+            match (ctx.u8(end), ctx.u8(end + 1)) {
+                (Some(0xFF), Some(m)) if m != 0x00 => Ok(end),
+                (Some(0xFF), None) | (None, _) => Err(verdict_only(ctx.truncated_to(end as u64))),
+                _ => Err(Analysis {
+                    verdict: ctx.truncated_to(end as u64),
+                    broken: Some(BrokenScan {
+                        plan,
+                        data_start,
+                        snapshots,
+                        error_at: end,
+                    }),
+                }),
+            }
+        }
+        ScanOutcome::Failed {
+            at,
+            last_mcu,
+            error,
+        } => {
             if error == jpeg_scan::ScanError::OutOfData {
                 ctx.mark_ran_off();
             }
@@ -238,7 +264,11 @@ fn parse_frame(body: &[u8], decodable: bool) -> Option<Frame> {
     })
 }
 
-fn parse_dht(body: &[u8], dc: &mut [Option<HuffTable>; 4], ac: &mut [Option<HuffTable>; 4]) -> Option<()> {
+fn parse_dht(
+    body: &[u8],
+    dc: &mut [Option<HuffTable>; 4],
+    ac: &mut [Option<HuffTable>; 4],
+) -> Option<()> {
     let mut pos = 0usize;
     while pos < body.len() {
         let class_id = *body.get(pos)?;
@@ -281,23 +311,40 @@ fn scan_plan(
         let (id, tables) = (*body.get(1 + 2 * i)?, *body.get(2 + 2 * i)?);
         let fc = frame.components.iter().find(|c| c.id == id)?;
         let (dc_table, ac_table) = (usize::from(tables >> 4), usize::from(tables & 0x0F));
-        if dc_table > 3 || ac_table > 3 || dc_tables[dc_table].is_none() || ac_tables[ac_table].is_none() {
+        if dc_table > 3
+            || ac_table > 3
+            || dc_tables[dc_table].is_none()
+            || ac_tables[ac_table].is_none()
+        {
             return None;
         }
         if count == 1 {
             let comp_w = (frame.width * u32::from(fc.h)).div_ceil(h_max);
             let comp_h = (frame.height * u32::from(fc.v)).div_ceil(v_max);
             total_mcus = comp_w.div_ceil(8).checked_mul(comp_h.div_ceil(8))?;
-            components.push(ScanComponent { h: 1, v: 1, dc_table, ac_table });
+            components.push(ScanComponent {
+                h: 1,
+                v: 1,
+                dc_table,
+                ac_table,
+            });
         } else {
-            components.push(ScanComponent { h: fc.h, v: fc.v, dc_table, ac_table });
+            components.push(ScanComponent {
+                h: fc.h,
+                v: fc.v,
+                dc_table,
+                ac_table,
+            });
         }
     }
     if count > 1 {
         let across = frame.width.div_ceil(8 * h_max);
         let down = frame.height.div_ceil(8 * v_max);
         total_mcus = across.checked_mul(down)?;
-        let blocks: u32 = components.iter().map(|c| u32::from(c.h) * u32::from(c.v)).sum();
+        let blocks: u32 = components
+            .iter()
+            .map(|c| u32::from(c.h) * u32::from(c.v))
+            .sum();
         if blocks > 10 {
             return None;
         }

@@ -327,7 +327,10 @@ pub fn decode(
     let mut mcu = start.mcu;
     let mut current = start;
     while mcu < plan.total_mcus {
-        if plan.restart_interval > 0 && mcu > 0 && mcu % plan.restart_interval == 0 && mcu != start.mcu
+        if plan.restart_interval > 0
+            && mcu > 0
+            && mcu % plan.restart_interval == 0
+            && mcu != start.mcu
         {
             let at = reader.aligned_end();
             let expected = 0xD0 + ((mcu / plan.restart_interval - 1) % 8) as u8;
@@ -372,7 +375,11 @@ pub fn decode(
     }
 }
 
-fn decode_mcu(plan: &ScanPlan, reader: &mut Reader<'_>, dc_pred: &mut [i32; 4]) -> Result<(), ScanError> {
+fn decode_mcu(
+    plan: &ScanPlan,
+    reader: &mut Reader<'_>,
+    dc_pred: &mut [i32; 4],
+) -> Result<(), ScanError> {
     for (index, component) in plan.components.iter().enumerate() {
         let dc = plan.dc_tables[component.dc_table]
             .as_ref()

@@ -15,7 +15,9 @@ fn riff(ctx: &Ctx<'_>, form: &[u8; 4]) -> Verdict {
     if ctx.bytes(0, 4) != Some(b"RIFF") || ctx.bytes(8, 4) != Some(&form[..]) {
         return Verdict::Invalid;
     }
-    let Some(size) = ctx.le32(4) else { return Verdict::Invalid };
+    let Some(size) = ctx.le32(4) else {
+        return Verdict::Invalid;
+    };
     let end = u64::from(size) + 8;
     if size < 4 {
         return Verdict::Invalid;
@@ -29,11 +31,19 @@ fn riff(ctx: &Ctx<'_>, form: &[u8; 4]) -> Verdict {
             break;
         };
         if !is_fourcc(id) {
-            return if chunks == 0 { Verdict::Invalid } else { ctx.truncated_to(pos) };
+            return if chunks == 0 {
+                Verdict::Invalid
+            } else {
+                ctx.truncated_to(pos)
+            };
         }
         let next = pos + 8 + u64::from(len) + u64::from(len & 1);
         if next > end + 1 {
-            return if chunks == 0 { Verdict::Invalid } else { ctx.truncated_to(pos) };
+            return if chunks == 0 {
+                Verdict::Invalid
+            } else {
+                ctx.truncated_to(pos)
+            };
         }
         pos = next;
         chunks += 1;
@@ -68,7 +78,9 @@ pub fn validate_mp4(ctx: &Ctx<'_>) -> Verdict {
     let mut has_movie = false;
     for _ in 0..MAX_UNITS {
         let at = pos as usize;
-        let Some(kind) = ctx.bytes(at + 4, 4) else { break };
+        let Some(kind) = ctx.bytes(at + 4, 4) else {
+            break;
+        };
         if !MP4_TOP_LEVEL.iter().any(|k| &k[..] == kind) {
             break;
         }
@@ -85,7 +97,9 @@ pub fn validate_mp4(ctx: &Ctx<'_>) -> Verdict {
         if matches!(kind, b"moov" | b"moof") {
             has_movie = true;
         }
-        let Some(next) = pos.checked_add(size) else { return Verdict::Invalid };
+        let Some(next) = pos.checked_add(size) else {
+            return Verdict::Invalid;
+        };
         if next > ctx.len() as u64 {
             return if ctx.capped || !has_movie && kind != b"mdat" {
                 Verdict::Invalid
@@ -114,10 +128,18 @@ fn mpeg_frame_len(h: [u8; 4]) -> Option<u64> {
     if version == 1 || layer == 0 || bitrate_index == 0 || bitrate_index == 15 || rate_index == 3 {
         return None;
     }
-    const V1_L3: [u64; 15] = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
-    const V1_L2: [u64; 15] = [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384];
-    const V1_L1: [u64; 15] = [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448];
-    const V2_L1: [u64; 15] = [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256];
+    const V1_L3: [u64; 15] = [
+        0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
+    ];
+    const V1_L2: [u64; 15] = [
+        0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384,
+    ];
+    const V1_L1: [u64; 15] = [
+        0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448,
+    ];
+    const V2_L1: [u64; 15] = [
+        0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256,
+    ];
     const V2_L23: [u64; 15] = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
     let kbps = match (version == 3, layer) {
         (true, 1) => V1_L3[bitrate_index],
@@ -148,12 +170,20 @@ pub fn validate_mp3(ctx: &Ctx<'_>) -> Verdict {
     if ctx.bytes(0, 3) != Some(b"ID3") {
         return Verdict::Invalid;
     }
-    let Some(size_bytes) = ctx.bytes(6, 4) else { return Verdict::Invalid };
+    let Some(size_bytes) = ctx.bytes(6, 4) else {
+        return Verdict::Invalid;
+    };
     if size_bytes.iter().any(|b| b & 0x80 != 0) || !matches!(ctx.u8(3), Some(2..=4)) {
         return Verdict::Invalid;
     }
-    let tag_len = size_bytes.iter().fold(0u64, |acc, &b| (acc << 7) | u64::from(b));
-    let footer = if ctx.u8(5).is_some_and(|f| f & 0x10 != 0) { 10 } else { 0 };
+    let tag_len = size_bytes
+        .iter()
+        .fold(0u64, |acc, &b| (acc << 7) | u64::from(b));
+    let footer = if ctx.u8(5).is_some_and(|f| f & 0x10 != 0) {
+        10
+    } else {
+        0
+    };
     let mut pos = 10 + tag_len + footer;
     // Some encoders pad the tag with zeros beyond its stated size.
     while ctx.u8(pos as usize) == Some(0) && pos < 10 + tag_len + footer + 4096 {
@@ -161,7 +191,9 @@ pub fn validate_mp3(ctx: &Ctx<'_>) -> Verdict {
     }
     let mut frames = 0usize;
     while frames < MAX_UNITS {
-        let Some(header) = ctx.bytes(pos as usize, 4) else { break };
+        let Some(header) = ctx.bytes(pos as usize, 4) else {
+            break;
+        };
         let Some(len) = mpeg_frame_len([header[0], header[1], header[2], header[3]]) else {
             break;
         };

@@ -47,9 +47,13 @@ pub fn validate(ctx: &Ctx<'_>) -> Verdict {
     if ctx.bytes(0, 8) != Some(SIGNATURE) {
         return Verdict::Invalid;
     }
-    let (Some(major), Some(order), Some(shift), Some(mini_shift), Some(fat_count)) =
-        (ctx.le16(26), ctx.le16(28), ctx.le16(30), ctx.le16(32), ctx.le32(44))
-    else {
+    let (Some(major), Some(order), Some(shift), Some(mini_shift), Some(fat_count)) = (
+        ctx.le16(26),
+        ctx.le16(28),
+        ctx.le16(30),
+        ctx.le16(32),
+        ctx.le32(44),
+    ) else {
         return Verdict::Invalid;
     };
     let valid_shift = matches!((major, shift), (3, 9) | (4, 12));
@@ -79,7 +83,9 @@ pub fn validate(ctx: &Ctx<'_>) -> Verdict {
             }
         }
     }
-    let Some(highest) = highest else { return Verdict::Invalid };
+    let Some(highest) = highest else {
+        return Verdict::Invalid;
+    };
     ctx.ends_at((highest + 2) * sector_size)
 }
 
@@ -87,14 +93,22 @@ pub fn validate(ctx: &Ctx<'_>) -> Verdict {
 /// from the names in its first directory sector.
 pub fn subtype(file: &[u8]) -> &'static str {
     let ctx = Ctx::new(file);
-    let (Some(shift), Some(dir)) = (ctx.le16(30), ctx.le32(48)) else { return "ole" };
+    let (Some(shift), Some(dir)) = (ctx.le16(30), ctx.le32(48)) else {
+        return "ole";
+    };
     let sector_size = 1u64 << shift.min(12);
-    let Some(at) = sector_at(dir, sector_size) else { return "ole" };
+    let Some(at) = sector_at(dir, sector_size) else {
+        return "ole";
+    };
     let mut names = Vec::new();
     for entry in 0..(sector_size / 128) as usize {
         let base = at + entry * 128;
-        let Some(len) = ctx.le16(base + 64).map(usize::from) else { break };
-        let Some(raw) = ctx.bytes(base, len.min(64)) else { break };
+        let Some(len) = ctx.le16(base + 64).map(usize::from) else {
+            break;
+        };
+        let Some(raw) = ctx.bytes(base, len.min(64)) else {
+            break;
+        };
         let name: String = raw
             .chunks_exact(2)
             .map(|c| char::from(c[0]))

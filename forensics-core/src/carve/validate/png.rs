@@ -37,7 +37,9 @@ pub fn validate(ctx: &Ctx<'_>) -> Verdict {
         pos += 12 + len;
         good_end = pos as u64;
         if kind == b"IEND" {
-            return Verdict::Complete { len_bytes: good_end };
+            return Verdict::Complete {
+                len_bytes: good_end,
+            };
         }
     }
 }

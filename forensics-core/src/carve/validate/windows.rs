@@ -39,12 +39,15 @@ pub fn validate_evtx(ctx: &Ctx<'_>) -> Verdict {
 
 /// Registry hive: `regf` base block with its XOR checksum, then hive bins.
 pub fn validate_regf(ctx: &Ctx<'_>) -> Verdict {
-    let Some(base) = ctx.bytes(0, 512) else { return Verdict::Invalid };
+    let Some(base) = ctx.bytes(0, 512) else {
+        return Verdict::Invalid;
+    };
     if &base[..4] != b"regf" {
         return Verdict::Invalid;
     }
     let checksum = (0..127).fold(0u32, |acc, i| acc ^ ctx.le32(4 * i).unwrap_or(0));
-    let (Some(stored), Some(major), Some(bins)) = (ctx.le32(508), ctx.le32(20), ctx.le32(40)) else {
+    let (Some(stored), Some(major), Some(bins)) = (ctx.le32(508), ctx.le32(20), ctx.le32(40))
+    else {
         return Verdict::Invalid;
     };
     if stored != checksum || major != 1 || bins == 0 || u64::from(bins) % 4096 != 0 {
@@ -59,7 +62,9 @@ pub fn validate_regf(ctx: &Ctx<'_>) -> Verdict {
         }
         let at = (REGF_HEADER_BYTES + offset) as usize;
         match (ctx.bytes(at, 4), ctx.le32(at + 4), ctx.le32(at + 8)) {
-            (Some(b"hbin"), Some(o), Some(size)) if u64::from(o) == offset && size >= 4096 && size % 4096 == 0 => {
+            (Some(b"hbin"), Some(o), Some(size))
+                if u64::from(o) == offset && size >= 4096 && size % 4096 == 0 =>
+            {
                 offset += u64::from(size);
             }
             _ if offset == 0 => return Verdict::Invalid,

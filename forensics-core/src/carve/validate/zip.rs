@@ -29,23 +29,34 @@ fn directory(ctx: &Ctx<'_>, at: usize) -> Option<(u64, u64, u64)> {
     if ctx.bytes(record, 4)? != b"PK\x06\x06" {
         return None;
     }
-    Some((ctx.le64(record + 48)?, ctx.le64(record + 40)?, ctx.le64(record + 32)?))
+    Some((
+        ctx.le64(record + 48)?,
+        ctx.le64(record + 40)?,
+        ctx.le64(record + 32)?,
+    ))
 }
 
 /// Whether the central directory at `offset` holds `entries` well-formed
 /// entries pointing at local headers before it.
 fn directory_ok(ctx: &Ctx<'_>, offset: u64, entries: u64) -> bool {
-    let Ok(mut pos) = usize::try_from(offset) else { return false };
+    let Ok(mut pos) = usize::try_from(offset) else {
+        return false;
+    };
     for _ in 0..entries.min(MAX_ENTRIES as u64) {
         if ctx.bytes(pos, 4) != Some(CENTRAL) {
             return false;
         }
-        let (Some(name), Some(extra), Some(comment), Some(local)) =
-            (ctx.le16(pos + 28), ctx.le16(pos + 30), ctx.le16(pos + 32), ctx.le32(pos + 42))
-        else {
+        let (Some(name), Some(extra), Some(comment), Some(local)) = (
+            ctx.le16(pos + 28),
+            ctx.le16(pos + 30),
+            ctx.le16(pos + 32),
+            ctx.le32(pos + 42),
+        ) else {
             return false;
         };
-        if local != 0xFFFF_FFFF && (u64::from(local) >= offset || ctx.bytes(local as usize, 4) != Some(LOCAL)) {
+        if local != 0xFFFF_FFFF
+            && (u64::from(local) >= offset || ctx.bytes(local as usize, 4) != Some(LOCAL))
+        {
             return false;
         }
         pos += 46 + usize::from(name) + usize::from(extra) + usize::from(comment);
@@ -59,15 +70,27 @@ pub fn validate(ctx: &Ctx<'_>) -> Verdict {
         return Verdict::Invalid;
     }
     for &at in ctx.footers.iter().take(MAX_EOCD) {
-        let Some((offset, size, entries)) = directory(ctx, at) else { continue };
-        let zip64_tail = if ctx.le32(at + 16) == Some(0xFFFF_FFFF) { 76 } else { 0 };
-        if offset.checked_add(size).and_then(|e| e.checked_add(zip64_tail)) != Some(at as u64) {
+        let Some((offset, size, entries)) = directory(ctx, at) else {
+            continue;
+        };
+        let zip64_tail = if ctx.le32(at + 16) == Some(0xFFFF_FFFF) {
+            76
+        } else {
+            0
+        };
+        if offset
+            .checked_add(size)
+            .and_then(|e| e.checked_add(zip64_tail))
+            != Some(at as u64)
+        {
             continue;
         }
         if !directory_ok(ctx, offset, entries) {
             continue;
         }
-        let Some(comment) = ctx.le16(at + 20) else { continue };
+        let Some(comment) = ctx.le16(at + 20) else {
+            continue;
+        };
         return ctx.ends_at(at as u64 + 22 + u64::from(comment));
     }
     walk_local_headers(ctx)
@@ -81,9 +104,12 @@ fn walk_local_headers(ctx: &Ctx<'_>) -> Verdict {
         if ctx.bytes(pos, 4) != Some(LOCAL) {
             break;
         }
-        let (Some(flags), Some(packed), Some(name), Some(extra)) =
-            (ctx.le16(pos + 6), ctx.le32(pos + 18), ctx.le16(pos + 26), ctx.le16(pos + 28))
-        else {
+        let (Some(flags), Some(packed), Some(name), Some(extra)) = (
+            ctx.le16(pos + 6),
+            ctx.le32(pos + 18),
+            ctx.le16(pos + 26),
+            ctx.le16(pos + 28),
+        ) else {
             break;
         };
         if flags & 0x0008 != 0 || packed == 0xFFFF_FFFF {
@@ -105,17 +131,29 @@ fn walk_local_headers(ctx: &Ctx<'_>) -> Verdict {
 /// Names of the members listed in the central directory of a whole archive.
 fn member_names<'a>(file: &'a [u8]) -> Vec<&'a [u8]> {
     let ctx = Ctx::new(file);
-    let Some(at) = file.len().checked_sub(22).and_then(|_| memchr::memmem::rfind(file, b"PK\x05\x06")) else {
+    let Some(at) = file
+        .len()
+        .checked_sub(22)
+        .and_then(|_| memchr::memmem::rfind(file, b"PK\x05\x06"))
+    else {
         return Vec::new();
     };
-    let Some((offset, _, entries)) = directory(&ctx, at) else { return Vec::new() };
-    let Ok(mut pos) = usize::try_from(offset) else { return Vec::new() };
+    let Some((offset, _, entries)) = directory(&ctx, at) else {
+        return Vec::new();
+    };
+    let Ok(mut pos) = usize::try_from(offset) else {
+        return Vec::new();
+    };
     let mut names = Vec::new();
     for _ in 0..entries.min(MAX_ENTRIES as u64) {
-        let (Some(n), Some(e), Some(c)) = (ctx.le16(pos + 28), ctx.le16(pos + 30), ctx.le16(pos + 32)) else {
+        let (Some(n), Some(e), Some(c)) =
+            (ctx.le16(pos + 28), ctx.le16(pos + 30), ctx.le16(pos + 32))
+        else {
             break;
         };
-        let Some(name) = ctx.bytes(pos + 46, usize::from(n)) else { break };
+        let Some(name) = ctx.bytes(pos + 46, usize::from(n)) else {
+            break;
+        };
         names.push(name);
         pos += 46 + usize::from(n) + usize::from(e) + usize::from(c);
     }
