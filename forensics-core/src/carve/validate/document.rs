@@ -101,6 +101,9 @@ pub fn validate_pdf(ctx: &Ctx<'_>) -> Verdict {
         if next_header.is_some_and(|h| eof_at > h) {
             break;
         }
+        if ctx.bytes(eof_at, 5) != Some(b"%%EOF") {
+            continue;
+        }
         let end = skip_eol(ctx, eof_at + 5);
         if !startxref_ok(ctx, eof_at) {
             continue;
