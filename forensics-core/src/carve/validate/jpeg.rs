@@ -45,7 +45,7 @@ pub struct Analysis {
     /// The verdict.
     pub verdict: Verdict,
     /// The failing scan, when the verdict is truncated because of its data.
-    pub broken: Option<BrokenScan>,
+    pub broken: Option<Box<BrokenScan>>,
 }
 
 /// Table validator: the verdict of [`analyse`] without gap-carving data.
@@ -186,12 +186,12 @@ fn scan(
                 (Some(0xFF), None) | (None, _) => Err(verdict_only(ctx.truncated_to(end as u64))),
                 _ => Err(Analysis {
                     verdict: ctx.truncated_to(end as u64),
-                    broken: Some(BrokenScan {
+                    broken: Some(Box::new(BrokenScan {
                         plan,
                         data_start,
                         snapshots,
                         error_at: end,
-                    }),
+                    })),
                 }),
             }
         }
@@ -206,12 +206,12 @@ fn scan(
             let present = last_mcu.byte_pos.max(data_start) as u64;
             Err(Analysis {
                 verdict: ctx.truncated_to(present),
-                broken: Some(BrokenScan {
+                broken: Some(Box::new(BrokenScan {
                     plan,
                     data_start,
                     snapshots,
                     error_at: at,
-                }),
+                })),
             })
         }
     }

@@ -329,7 +329,7 @@ pub fn decode(
     while mcu < plan.total_mcus {
         if plan.restart_interval > 0
             && mcu > 0
-            && mcu % plan.restart_interval == 0
+            && mcu.is_multiple_of(plan.restart_interval)
             && mcu != start.mcu
         {
             let at = reader.aligned_end();

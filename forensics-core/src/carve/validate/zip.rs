@@ -129,7 +129,7 @@ fn walk_local_headers(ctx: &Ctx<'_>) -> Verdict {
 }
 
 /// Names of the members listed in the central directory of a whole archive.
-fn member_names<'a>(file: &'a [u8]) -> Vec<&'a [u8]> {
+fn member_names(file: &[u8]) -> Vec<&[u8]> {
     let ctx = Ctx::new(file);
     let Some(at) = file
         .len()
