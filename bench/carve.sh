@@ -60,13 +60,33 @@ sed -E '/^#\s*(gif|jpg|png|pdf|zip)\s/ s/^#//' /etc/scalpel/scalpel.conf > scalp
 
 echo "uptime before the run: $(uptime)"
 echo
-python3 "$ROOT/bench/sidebyside.py" --bytes "$SIZE" --runs "$RUNS" --reference foremost \
+python3 - "$SIZE" "$RUNS" \
     "foremost=rm -rf fm && foremost -Q -t jpg,gif,png,pdf,zip -i $BIG -o fm" \
     "scalpel=rm -rf sc && scalpel -c scalpel-baseline.conf -o sc $BIG" \
     "photorec=rm -rf pr && mkdir -p pr && photorec /log /d pr/out /cmd $BIG partition_none,fileopt,everything,disable,jpg,enable,png,enable,gif,enable,pdf,enable,zip,enable,sqlite,enable,search" \
     "forensics=rm -rf fx && $FORENSICS_BIN carve $BIG --out fx" \
-    "forensics-aligned512=rm -rf fa && $FORENSICS_BIN carve $BIG --aligned 512 --out fa" \
-    || true
+    "forensics-aligned512=rm -rf fa && $FORENSICS_BIN carve $BIG --aligned 512 --out fa" <<'PY'
+import resource, statistics, subprocess, sys, time
+size, runs = int(sys.argv[1]), int(sys.argv[2])
+rows = [arg.split("=", 1) for arg in sys.argv[3:]]
+results = {}
+for name, command in rows:
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run(["bash", "-c", command], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        walls.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    results[name] = (statistics.median(walls), statistics.median(cpus), command)
+ref_wall, ref_cpu = results["foremost"][0], results["foremost"][1]
+print("| tool | command | median wall s | MB/s (wall) | × foremost (wall) | median CPU s | MB/s (CPU) | × foremost (CPU) |")
+print("|---|---|---|---|---|---|---|---|")
+for name, (wall, cpu, command) in results.items():
+    short = command.split("&& ", 1)[-1]
+    print(f"| {name} | `{short}` | {wall:.3f} | {size / wall / 1e6:.0f} | {ref_wall / wall:.2f} | {cpu:.3f} | {size / cpu / 1e6:.0f} | {ref_cpu / cpu:.2f} |")
+PY
 echo
 echo "uptime after the run: $(uptime)"
 echo

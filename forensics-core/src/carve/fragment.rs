@@ -15,11 +15,11 @@ pub const GAP_SEARCH_BYTES: u64 = 32 * 1024 * 1024;
 /// Block boundaries before the failure tried as the end of the first fragment.
 const SPLIT_CANDIDATES: usize = 4;
 /// Continuation bytes decoded per candidate in the first, cheap round.
-const PROBE_BYTES: usize = 8 * 1024;
+const PROBE_BYTES: usize = 2 * 1024;
 /// Continuation bytes decoded in total in the second round (all candidates).
-const FULL_DECODE_BUDGET_BYTES: usize = 512 * 1024 * 1024;
+const FULL_DECODE_BUDGET_BYTES: usize = 64 * 1024 * 1024;
 /// Candidates passing the first round that are decoded fully.
-const MAX_FULL_DECODES: usize = 4096;
+const MAX_FULL_DECODES: usize = 256;
 
 /// Whether a block is plainly not entropy-coded data: one repeated byte or
 /// only text.

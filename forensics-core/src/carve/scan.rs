@@ -27,6 +27,8 @@ pub struct Candidate {
 /// The automaton over the selected signatures' headers and footers.
 pub struct Scanner {
     automaton: AhoCorasick,
+    /// SIMD (Teddy) searcher for the same patterns, where the CPU has one.
+    packed: Option<aho_corasick::packed::Searcher>,
     patterns: Vec<&'static [u8]>,
     kinds: Vec<PatternKind>,
     header_offsets: Vec<u64>,
@@ -66,8 +68,14 @@ impl Scanner {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| Error::Automaton(e.to_string()))?;
+        let packed = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(&patterns)
+            .build();
         Ok(Scanner {
             automaton,
+            packed,
             patterns,
             kinds,
             header_offsets: selection.iter().map(|s| s.header_offset).collect(),
@@ -91,37 +99,93 @@ impl Scanner {
         footers: &mut [Vec<u64>],
     ) -> bool {
         let mut complete = true;
-        for hit in self.automaton.find_overlapping_iter(data) {
-            let at = base + hit.start() as u64;
-            if at >= own_end {
-                continue;
+        match &self.packed {
+            Some(packed) => {
+                // Leftmost matches, restarting one byte after each start so
+                // that overlapping headers are all seen.
+                let mut pos = 0usize;
+                while pos < data.len() {
+                    let Some(found) =
+                        packed.find_in(data, aho_corasick::Span::from(pos..data.len()))
+                    else {
+                        break;
+                    };
+                    let start = found.start();
+                    let at = base + start as u64;
+                    if at >= own_end {
+                        break;
+                    }
+                    for (pattern, bytes) in self.patterns.iter().enumerate() {
+                        if data[start..].starts_with(bytes) {
+                            complete &= self.record(
+                                at,
+                                pattern,
+                                aligned,
+                                max_candidates,
+                                candidates,
+                                footers,
+                            );
+                        }
+                    }
+                    pos = start + 1;
+                }
             }
-            match &self.kinds[hit.pattern().as_usize()] {
-                PatternKind::Header(list) => {
-                    for &signature in list {
-                        let Some(start) = at.checked_sub(self.header_offsets[signature]) else {
-                            continue;
-                        };
-                        if aligned > 1 && start % aligned != 0 {
-                            continue;
-                        }
-                        if candidates.len() >= max_candidates {
-                            complete = false;
-                            continue;
-                        }
-                        candidates.push(Candidate {
-                            image_offset: start,
-                            signature,
-                        });
+            None => {
+                for hit in self.automaton.find_overlapping_iter(data) {
+                    let at = base + hit.start() as u64;
+                    if at < own_end {
+                        complete &= self.record(
+                            at,
+                            hit.pattern().as_usize(),
+                            aligned,
+                            max_candidates,
+                            candidates,
+                            footers,
+                        );
                     }
                 }
-                PatternKind::Footer(list) => {
-                    for &signature in list {
-                        if let Some(list) = footers.get_mut(signature)
-                            && list.len() < max_candidates
-                        {
-                            list.push(at);
-                        }
+            }
+        }
+        complete
+    }
+
+    /// Files one hit of `pattern` at media offset `at`; `false` when the
+    /// candidate cap was hit.
+    fn record(
+        &self,
+        at: u64,
+        pattern: usize,
+        aligned: u64,
+        max_candidates: usize,
+        candidates: &mut Vec<Candidate>,
+        footers: &mut [Vec<u64>],
+    ) -> bool {
+        let mut complete = true;
+        match &self.kinds[pattern] {
+            PatternKind::Header(list) => {
+                for &signature in list {
+                    let Some(start) = at.checked_sub(self.header_offsets[signature]) else {
+                        continue;
+                    };
+                    if aligned > 1 && start % aligned != 0 {
+                        continue;
+                    }
+                    if candidates.len() >= max_candidates {
+                        complete = false;
+                        continue;
+                    }
+                    candidates.push(Candidate {
+                        image_offset: start,
+                        signature,
+                    });
+                }
+            }
+            PatternKind::Footer(list) => {
+                for &signature in list {
+                    if let Some(list) = footers.get_mut(signature)
+                        && list.len() < max_candidates
+                    {
+                        list.push(at);
                     }
                 }
             }
