@@ -11,7 +11,7 @@ use super::validate::jpeg_scan::{self, Joined, ScanOutcome};
 /// Granularity of fragment boundaries and continuation starts (a sector).
 pub const BLOCK_BYTES: u64 = 512;
 /// How far after the split point a continuation is searched.
-pub const GAP_SEARCH_BYTES: u64 = 32 * 1024 * 1024;
+pub const GAP_SEARCH_BYTES: u64 = 4 * 1024 * 1024;
 /// Block boundaries before the failure tried as the end of the first fragment.
 const SPLIT_CANDIDATES: usize = 4;
 /// Continuation bytes decoded per candidate in the first, cheap round.
