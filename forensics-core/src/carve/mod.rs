@@ -20,7 +20,7 @@
 //! media[1000..1000 + gif.len()].copy_from_slice(gif);
 //! let report = carve::carve(&MemorySource::new(media), &CarveOptions::default())?;
 //! assert_eq!(report.files[0].image_offset, 1000);
-//! assert_eq!(report.files[0].len_bytes, gif.len() as u64);
+//! assert_eq!(report.files[0].length, gif.len() as u64);
 //! assert_eq!(report.files[0].status, Status::Complete);
 //! # Ok::<(), forensics_core::carve::Error>(())
 //! ```
