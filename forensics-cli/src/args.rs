@@ -102,6 +102,8 @@ pub(crate) enum Command {
     },
     /// Image a block device or file to raw or E01, hashing it in the same read.
     Acquire(AcquireArgs),
+    /// Carve files from raw media by their structure (validated, fragment-aware).
+    Carve(CarveArgs),
     /// The case database: init, add evidence, list, tag, note, log, verify, keys.
     Case {
         #[command(subcommand)]
@@ -197,6 +199,34 @@ pub(crate) struct AcquireArgs {
     /// Hashing threads (0 = one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
+    /// Print JSON Lines instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `forensics carve`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CarveArgs {
+    /// The evidence file.
+    pub evidence: PathBuf,
+    /// Directory for the carved files and `audit.txt` (created; must be empty).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Comma-separated types to carve (default: all; `--types list` lists them).
+    #[arg(long, value_delimiter = ',')]
+    pub types: Vec<String>,
+    /// Only headers at multiples of N bytes (e.g. 512 or 4096): faster.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub aligned: u64,
+    /// Carve only what the file systems do not use.
+    #[arg(long)]
+    pub unallocated: bool,
+    /// With --unallocated: only this partition, by its index as `info` lists it.
+    #[arg(short = 'p', long = "partition")]
+    pub partition: Option<u32>,
+    /// Do not try to reassemble fragmented JPEGs.
+    #[arg(long)]
+    pub no_gap_carving: bool,
     /// Print JSON Lines instead of text.
     #[arg(long)]
     pub json: bool,

@@ -2,6 +2,7 @@
 
 mod acquire;
 mod audit;
+mod carve;
 mod case;
 mod case_access;
 mod case_report;
@@ -67,6 +68,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<Outcome> {
             threads,
         } => audit::run(&list, &paths, json, threads),
         Command::Acquire(acquire_args) => acquire::run(&acquire_args),
+        Command::Carve(carve_args) => carve::run(&carve_args),
         Command::Case { action } => case::run(action),
     }
 }
