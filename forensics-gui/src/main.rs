@@ -5,13 +5,13 @@ fn main() -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default()
             .with_title("Forensics workbench")
-            .with_inner_size([1100.0, 720.0]),
+            .with_inner_size([1500.0, 900.0])
+            .with_drag_and_drop(true),
         ..Default::default()
     };
-    let initial = std::env::args_os().nth(1).map(std::path::PathBuf::from);
     eframe::run_native(
         "forensics-gui",
         options,
-        Box::new(move |cc| Ok(Box::new(forensics_gui::App::new(cc, initial)))),
+        Box::new(|cc| Ok(Box::new(forensics_gui::App::new(cc)))),
     )
 }

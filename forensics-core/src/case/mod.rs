@@ -22,6 +22,7 @@
 
 mod canonical;
 pub mod custody;
+mod gui_query;
 pub mod ingest;
 pub mod keys;
 mod query;
@@ -33,6 +34,10 @@ use std::path::{Path, PathBuf};
 
 pub use canonical::canonical_json;
 pub use custody::CustodyEntry;
+pub use gui_query::{
+    ContentRun, EvidenceRow, FileListQuery, FileListRow, FileLocation, FileScope, FolderRow,
+    VolumeRow,
+};
 pub use query::{FileQuery, FileRow, NoteRow, ProblemRow};
 pub use schema::SCHEMA_VERSION;
 pub use store::{Case, CaseInfo, ObjectKind};
