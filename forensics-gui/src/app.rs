@@ -2,6 +2,8 @@
 //! workbench; remembers the start screen (examiner, recent cases) between
 //! runs through eframe's storage.
 
+use std::path::PathBuf;
+
 use eframe::egui;
 
 use crate::session::{OpenJob, OpenRequest};
@@ -20,13 +22,21 @@ pub struct App {
 }
 
 impl App {
-    /// A new app, with the start screen remembered from the last run.
-    pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
+    /// A new app, with the start screen remembered from the last run;
+    /// opens `initial` (a case file) right away when an examiner is known.
+    pub fn new(cc: &eframe::CreationContext<'_>, initial: Option<(PathBuf, String)>) -> Self {
         let start = cc
             .storage
             .and_then(|storage| eframe::get_value(storage, STORAGE_KEY))
             .unwrap_or_default();
-        Self::with_start(start)
+        let mut app = Self::with_start(start);
+        if let Some((path, examiner)) = initial {
+            app.start.examiner = examiner.clone();
+            let request = OpenRequest::Open { path, examiner };
+            let job = OpenJob::spawn(request.clone(), cc.egui_ctx.clone());
+            app.opening = Some((request, job));
+        }
+        app
     }
 
     /// A new app without a window (tests drive it through `egui_kittest`).

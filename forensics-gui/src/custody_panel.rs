@@ -92,14 +92,27 @@ impl CustodyPanel {
         }
     }
 
-    /// Draws the panel.
-    pub(crate) fn ui(&mut self, ui: &mut egui::Ui) {
+    /// Takes a finished verification (called every frame).
+    pub(crate) fn poll(&mut self) {
         if let Some(job) = &self.job
             && let Ok(outcome) = job.result.try_recv()
         {
             self.verified = Some((job.head.clone(), outcome));
             self.job = None;
         }
+    }
+
+    /// Whether the last finished verification holds (`None`: none finished).
+    pub fn verified_ok(&self) -> Option<bool> {
+        match &self.verified {
+            Some((_, Ok(report))) => Some(report.holds()),
+            Some((_, Err(_))) => Some(false),
+            None => None,
+        }
+    }
+
+    /// Draws the panel.
+    pub(crate) fn ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             ui.label("Chain head:");
             ui.label(RichText::new(self.head.as_deref().unwrap_or("(empty)")).monospace());

@@ -183,15 +183,14 @@ fn row_cells(row: &mut egui_extras::TableRow<'_, '_>, file: &CompactRow) {
         }
     };
     row.col(|ui| {
-        let icon = if file.kind == "directory" {
-            "📁"
-        } else {
-            "🗋"
-        };
-        let tag = if file.tagged { " 🏷" } else { "" };
-        let mut text = RichText::new(format!("{icon} {}{tag}", file.name()));
+        let slash = if file.kind == "directory" { "/" } else { "" };
+        let tag = if file.tagged { "  ✔ tagged" } else { "" };
+        let mut text = RichText::new(format!("{}{slash}{tag}", file.name()));
+        if file.kind == "directory" {
+            text = text.strong();
+        }
         if let Some(c) = colour(ui) {
-            text = text.color(c).strikethrough();
+            text = text.color(c);
         }
         ui.add(egui::Label::new(text).truncate().selectable(false));
     });

@@ -30,40 +30,49 @@ impl FilterForm {
     /// Draws the bar; true when the examiner asks to apply it.
     pub(crate) fn ui(&mut self, ui: &mut egui::Ui) -> bool {
         let mut apply = false;
-        ui.horizontal_wrapped(|ui| {
-            let mut edited = field(ui, "Name contains", &mut self.name, 110.0);
-            apply |= ui
-                .checkbox(&mut self.deleted_only, "Deleted only")
-                .changed();
-            egui::ComboBox::from_label("Type")
-                .selected_text(self.kind.unwrap_or("any"))
-                .show_ui(ui, |ui| {
-                    for kind in [
-                        None,
-                        Some("file"),
-                        Some("directory"),
-                        Some("symlink"),
-                        Some("stream"),
-                    ] {
-                        apply |= ui
-                            .selectable_value(&mut self.kind, kind, kind.unwrap_or("any"))
-                            .changed();
-                    }
-                });
-            egui::ComboBox::from_label("Hash set")
-                .selected_text(self.hash_set_kind.unwrap_or("any"))
-                .show_ui(ui, |ui| {
-                    for kind in [None, Some("known"), Some("notable")] {
-                        apply |= ui
-                            .selectable_value(&mut self.hash_set_kind, kind, kind.unwrap_or("any"))
-                            .changed();
-                    }
-                });
-            edited = edited.union(field(ui, "Min bytes", &mut self.min_size, 60.0));
-            edited = edited.union(field(ui, "Max bytes", &mut self.max_size, 60.0));
-            edited = edited.union(field(ui, "Digest starts", &mut self.digest, 90.0));
-            edited = edited.union(field(ui, "Modified from", &mut self.modified_from, 80.0));
-            edited = edited.union(field(ui, "until", &mut self.modified_until, 80.0));
+        let mut edited = ui
+            .horizontal(|ui| {
+                let edited = field(ui, "Name contains", &mut self.name, 160.0);
+                apply |= ui
+                    .checkbox(&mut self.deleted_only, "Deleted only")
+                    .changed();
+                egui::ComboBox::from_label("Type")
+                    .selected_text(self.kind.unwrap_or("any"))
+                    .show_ui(ui, |ui| {
+                        for kind in [
+                            None,
+                            Some("file"),
+                            Some("directory"),
+                            Some("symlink"),
+                            Some("stream"),
+                        ] {
+                            apply |= ui
+                                .selectable_value(&mut self.kind, kind, kind.unwrap_or("any"))
+                                .changed();
+                        }
+                    });
+                egui::ComboBox::from_label("Hash set")
+                    .selected_text(self.hash_set_kind.unwrap_or("any"))
+                    .show_ui(ui, |ui| {
+                        for kind in [None, Some("known"), Some("notable")] {
+                            apply |= ui
+                                .selectable_value(
+                                    &mut self.hash_set_kind,
+                                    kind,
+                                    kind.unwrap_or("any"),
+                                )
+                                .changed();
+                        }
+                    });
+                edited
+            })
+            .inner;
+        ui.horizontal(|ui| {
+            edited = edited.union(field(ui, "Min bytes", &mut self.min_size, 70.0));
+            edited = edited.union(field(ui, "Max bytes", &mut self.max_size, 70.0));
+            edited = edited.union(field(ui, "Digest starts", &mut self.digest, 100.0));
+            edited = edited.union(field(ui, "Modified from", &mut self.modified_from, 85.0));
+            edited = edited.union(field(ui, "until", &mut self.modified_until, 85.0));
             apply |= edited.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             apply |= ui.button("Apply filter").clicked();
             if ui.button("Clear").clicked() {

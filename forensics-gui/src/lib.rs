@@ -17,6 +17,7 @@ mod filters;
 mod gallery;
 mod ingest;
 mod ingest_panel;
+mod inspect;
 mod picture;
 mod rows;
 mod session;

@@ -9,9 +9,18 @@ fn main() -> eframe::Result {
             .with_drag_and_drop(true),
         ..Default::default()
     };
+    // `forensics-gui [CASE]`: with FORENSICS_EXAMINER set, the case opens at once.
+    let initial = std::env::args_os()
+        .nth(1)
+        .map(std::path::PathBuf::from)
+        .zip(
+            std::env::var("FORENSICS_EXAMINER")
+                .ok()
+                .filter(|e| !e.trim().is_empty()),
+        );
     eframe::run_native(
         "forensics-gui",
         options,
-        Box::new(|cc| Ok(Box::new(forensics_gui::App::new(cc)))),
+        Box::new(move |cc| Ok(Box::new(forensics_gui::App::new(cc, initial)))),
     )
 }

@@ -44,7 +44,7 @@ impl TagPanel {
                     ui.weak("none");
                 }
                 for tag in &file.tags {
-                    ui.label(egui::RichText::new(format!("🏷 {tag}")).strong());
+                    ui.label(egui::RichText::new(format!("[{tag}]")).strong());
                 }
             });
         }
@@ -86,7 +86,7 @@ impl TagPanel {
             }
         });
         for note in notes.iter().filter(|n| n.object_id == Some(object_id)) {
-            let kind = if note.bookmark { "🔖" } else { "📝" };
+            let kind = if note.bookmark { "Bookmark:" } else { "Note:" };
             ui.label(format!(
                 "{kind} {} — {} {}",
                 note.text, note.examiner, note.at_utc

@@ -77,7 +77,7 @@ impl TreeState {
             } else {
                 " (ingest incomplete)"
             };
-            let header = egui::CollapsingHeader::new(format!("🖴 {name}{status}"))
+            let header = egui::CollapsingHeader::new(format!("{name}{status}"))
                 .id_salt(("evidence", item.object_id))
                 .default_open(true)
                 .show(ui, |ui| self.volumes_ui(ui, item.object_id, &mut out));
@@ -150,13 +150,13 @@ impl TreeState {
         object_id: Option<i64>,
         out: &mut TreeOutput,
     ) {
-        let mut text = RichText::new(format!("📁 {name}"));
+        let mut text = RichText::new(format!("{name}"));
         if name.starts_with("$Orphan") {
-            text = RichText::new(format!("📁 {name} (orphans)"))
+            text = RichText::new(format!("{name} (orphans)"))
                 .color(ui.visuals().warn_fg_color)
                 .italics();
         } else if deleted {
-            text = RichText::new(format!("📁 {name} (deleted)")).color(ui.visuals().error_fg_color);
+            text = RichText::new(format!("{name} (deleted)")).color(ui.visuals().error_fg_color);
         }
         let pick = TreePick {
             scope: FileScope::Folder {

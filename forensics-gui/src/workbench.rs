@@ -158,6 +158,7 @@ impl Workbench {
                 self.gallery.set_thumbnail(ctx, object_id, made);
             }
         }
+        self.custody.poll();
         let completed = self.ingest.state().completed;
         if completed != self.seen_completed {
             self.seen_completed = completed;
@@ -344,7 +345,7 @@ impl Workbench {
         ui.strong(title.as_deref().unwrap_or("No file selected"));
         egui::Panel::bottom("tags_panel")
             .resizable(true)
-            .default_size(200.0)
+            .min_size(190.0)
             .show(ui, |ui| {
                 ui.strong("Tags, notes and bookmarks");
                 egui::ScrollArea::vertical()
@@ -395,7 +396,7 @@ impl Workbench {
             .show(ui, |ui| {
                 for note in &notes {
                     ui.horizontal(|ui| {
-                        ui.label(if note.bookmark { "🔖" } else { "📝" });
+                        ui.strong(if note.bookmark { "Bookmark" } else { "Note" });
                         ui.label(format!(
                             "{} — {}, {}",
                             note.text, note.examiner, note.at_utc
