@@ -135,15 +135,15 @@ impl CustodyPanel {
                 ui.colored_label(
                     egui::Color32::from_rgb(60, 170, 60),
                     format!(
-                        "✔ Verification OK: {} entries ({} signed), {} evidence items re-hashed",
+                        "Verification OK: {} entries ({} signed), {} evidence items re-hashed",
                         report.entries, report.signed_entries, report.evidence_checked
                     ),
                 );
             }
             Some((_, Ok(report))) => {
-                ui.colored_label(ui.visuals().error_fg_color, "✖ Verification FAILED:");
+                ui.colored_label(ui.visuals().error_fg_color, "Verification FAILED:");
                 for failure in &report.failures {
-                    ui.colored_label(ui.visuals().error_fg_color, format!("  • {failure}"));
+                    ui.colored_label(ui.visuals().error_fg_color, format!("  - {failure}"));
                 }
             }
             Some((_, Err(error))) => {

@@ -128,8 +128,8 @@ impl FileTable {
                 for (title, key) in COLUMNS {
                     header.col(|ui| {
                         let arrow = match self.sort {
-                            (k, true) if k == key => " ⏶",
-                            (k, false) if k == key => " ⏷",
+                            (k, true) if k == key => " ^",
+                            (k, false) if k == key => " v",
                             _ => "",
                         };
                         if ui
@@ -184,7 +184,7 @@ fn row_cells(row: &mut egui_extras::TableRow<'_, '_>, file: &CompactRow) {
     };
     row.col(|ui| {
         let slash = if file.kind == "directory" { "/" } else { "" };
-        let tag = if file.tagged { "  ✔ tagged" } else { "" };
+        let tag = if file.tagged { "  [tagged]" } else { "" };
         let mut text = RichText::new(format!("{}{slash}{tag}", file.name()));
         if file.kind == "directory" {
             text = text.strong();

@@ -119,7 +119,7 @@ impl Gallery {
                         ui.add(button).on_hover_text(name).clicked()
                     }
                     Some(Err(error)) => {
-                        let button = egui::Button::new("⚠ not decodable").min_size(side);
+                        let button = egui::Button::new("not decodable").min_size(side);
                         ui.add(button).on_hover_text(error.as_str()).clicked()
                     }
                     None => {

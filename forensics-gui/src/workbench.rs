@@ -289,7 +289,7 @@ impl Workbench {
         egui::Panel::bottom("ingest_panel")
             .resizable(false)
             .show(ui, |ui| {
-                ui.strong("Add evidence");
+                ui.strong("Evidence intake");
                 self.ingest_panel.ui(ui, &self.ingest);
             });
         egui::ScrollArea::both()

@@ -127,14 +127,14 @@ impl HexView {
             ));
             if self.size > WINDOW_BYTES {
                 if ui
-                    .add_enabled(self.window_start > 0, egui::Button::new("◀ 4 MiB"))
+                    .add_enabled(self.window_start > 0, egui::Button::new("< 4 MiB"))
                     .clicked()
                 {
                     self.window_start -= WINDOW_BYTES;
                     self.scroll_to_row = Some(0);
                 }
                 if ui
-                    .add_enabled(window_end < self.size, egui::Button::new("4 MiB ▶"))
+                    .add_enabled(window_end < self.size, egui::Button::new("4 MiB >"))
                     .clicked()
                 {
                     self.window_start += WINDOW_BYTES;

@@ -63,14 +63,14 @@ impl TextView {
                 self.page_offset, end, self.size
             ));
             if ui
-                .add_enabled(self.page_offset > 0, egui::Button::new("◀ Previous page"))
+                .add_enabled(self.page_offset > 0, egui::Button::new("< Previous page"))
                 .clicked()
             {
                 self.page_offset = self.page_offset.saturating_sub(TEXT_PAGE_BYTES);
                 self.bytes = None;
             }
             if ui
-                .add_enabled(end < self.size, egui::Button::new("Next page ▶"))
+                .add_enabled(end < self.size, egui::Button::new("Next page >"))
                 .clicked()
             {
                 self.page_offset += TEXT_PAGE_BYTES;
