@@ -31,7 +31,7 @@ impl FilterForm {
     pub(crate) fn ui(&mut self, ui: &mut egui::Ui) -> bool {
         let mut apply = false;
         let mut edited = ui
-            .horizontal(|ui| {
+            .horizontal_wrapped(|ui| {
                 let edited = field(ui, "Name contains", &mut self.name, 160.0);
                 apply |= ui
                     .checkbox(&mut self.deleted_only, "Deleted only")
@@ -67,7 +67,7 @@ impl FilterForm {
                 edited
             })
             .inner;
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             edited = edited.union(field(ui, "Min bytes", &mut self.min_size, 70.0));
             edited = edited.union(field(ui, "Max bytes", &mut self.max_size, 70.0));
             edited = edited.union(field(ui, "Digest starts", &mut self.digest, 100.0));

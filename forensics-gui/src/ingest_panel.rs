@@ -17,23 +17,27 @@ pub(crate) struct IngestPanel {
 impl IngestPanel {
     /// Draws the panel; queues what the examiner adds.
     pub(crate) fn ui(&mut self, ui: &mut egui::Ui, queue: &IngestQueue) {
-        ui.horizontal(|ui| {
-            let label = ui.label("Evidence path:");
-            let field = ui
-                .add(egui::TextEdit::singleline(&mut self.path_text).desired_width(220.0))
-                .labelled_by(label.id);
-            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            let ready = !self.path_text.trim().is_empty();
-            if (ui
-                .add_enabled(ready, egui::Button::new("Add evidence"))
-                .clicked()
-                || entered)
-                && ready
-            {
-                queue.push(PathBuf::from(self.path_text.trim()), ui.ctx());
-                self.path_text.clear();
-            }
-        });
+        let field = ui
+            .horizontal(|ui| {
+                let label = ui.label("Evidence path:");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.path_text)
+                        .desired_width(ui.available_width()),
+                )
+                .labelled_by(label.id)
+            })
+            .inner;
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let ready = !self.path_text.trim().is_empty();
+        if (ui
+            .add_enabled(ready, egui::Button::new("Add evidence"))
+            .clicked()
+            || entered)
+            && ready
+        {
+            queue.push(PathBuf::from(self.path_text.trim()), ui.ctx());
+            self.path_text.clear();
+        }
         ui.weak("…or drop image files onto the window.");
         let dropped: Vec<PathBuf> = ui.input(|i| {
             i.raw

@@ -20,7 +20,21 @@ fn harness() -> Harness<'static, App> {
 fn run_until(harness: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while !done(harness.state()) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        if Instant::now() > deadline {
+            let app = harness.state();
+            let seen = app.workbench().map(|b| {
+                (
+                    b.status().to_string(),
+                    b.ingest_results(),
+                    b.listed(),
+                    b.evidence_count(),
+                )
+            });
+            panic!(
+                "timed out waiting for {what}; error {:?}, workbench {seen:?}",
+                app.error()
+            );
+        }
         harness.step();
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -33,7 +47,7 @@ fn bench(app: &App) -> &Workbench {
 
 /// Clicks the text field labelled `label` and types `text` into it.
 fn type_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
-    harness.get_by_label(label).click();
+    harness.get_by_label(label).focus();
     harness.run_steps(2);
     harness.get_by_label(label).type_text(text);
     harness.run_steps(2);
@@ -75,7 +89,7 @@ fn an_examiner_creates_a_case_adds_evidence_views_and_tags_a_file() {
     });
     let results = bench(harness.state()).ingest_results();
     assert!(results[0].contains("files"), "{results:?}");
-    harness.get_by_label_contains("fat16.raw");
+    harness.get_by_label("fat16.raw");
 
     // Every allocated file of the answer key is listed.
     let listed = bench(harness.state()).listed_paths();
