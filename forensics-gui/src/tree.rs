@@ -150,7 +150,7 @@ impl TreeState {
         object_id: Option<i64>,
         out: &mut TreeOutput,
     ) {
-        let mut text = RichText::new(format!("{name}"));
+        let mut text = RichText::new(name);
         if name.starts_with("$Orphan") {
             text = RichText::new(format!("{name} (orphans)"))
                 .color(ui.visuals().warn_fg_color)
