@@ -10,7 +10,7 @@ use crate::case::{CaseInfo, Session, SteppingClock};
 fn sample_case(dir: &std::path::Path) -> (Case, i64) {
     let session = Session::new(
         "Examiner",
-        Box::new(SteppingClock::new(Timestamp::default())),
+        Box::new(SteppingClock::new(Timestamp { unix_ns: 0 })),
     );
     let info = CaseInfo {
         case_number: "C-1".into(),
