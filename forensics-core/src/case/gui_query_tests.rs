@@ -5,6 +5,16 @@ use rusqlite::params;
 use super::*;
 use crate::case::{CaseInfo, Session, SteppingClock};
 
+/// Path, name, kind, size, deleted, MD5 of a sample file row.
+type SampleFile = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    bool,
+    Option<&'static str>,
+);
+
 /// A case with one evidence item, one partition, one FAT file system and
 /// `/docs`, `/docs/a.txt`, `/docs/sub`, `/docs/sub/b.jpg`, deleted `/c.bin`.
 fn sample_case(dir: &std::path::Path) -> (Case, i64) {
@@ -30,7 +40,7 @@ fn sample_case(dir: &std::path::Path) -> (Case, i64) {
          INSERT INTO file_systems (object_id, volume_id, fs_type, done) VALUES (3, 2, 'fat16', 1);",
     )
     .unwrap();
-    let files: [(&str, &str, &str, i64, bool, Option<&str>); 5] = [
+    let files: [SampleFile; 5] = [
         ("/docs", "docs", "directory", 0, false, None),
         ("/docs/a.txt", "a.txt", "file", 10, false, Some("abcdef")),
         ("/docs/sub", "sub", "directory", 0, false, None),

@@ -92,7 +92,7 @@ impl HexView {
             for row in visible {
                 let offset = self.window_start + row as u64 * BYTES_PER_ROW;
                 let line = self.line(object_id, offset, requests);
-                ui.label(RichText::new(line).monospace());
+                ui.add(egui::Label::new(RichText::new(line).monospace()).extend());
             }
         });
     }
