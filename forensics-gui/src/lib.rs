@@ -1,11 +1,33 @@
 //! The investigator's desktop workbench over `forensics-core`.
 //!
-//! For now it opens an evidence item and shows what its container says (the
-//! `forensics info` view). Evidence is opened on a background thread: the UI
-//! thread never parses evidence.
+//! A front-end only: every evidence and case operation goes through the
+//! core's public API on background threads ([`worker`] for the case
+//! database, [`content`] for file content and pictures, [`ingest`] for the
+//! ingest queue, verification in [`custody_panel`]); the UI thread only
+//! sends requests and draws replies, so it stays responsive on large
+//! images.
 #![forbid(unsafe_code)]
 
 mod app;
-mod jobs;
+mod content;
+mod custody_panel;
+mod details;
+mod file_table;
+mod filters;
+mod gallery;
+mod ingest;
+mod ingest_panel;
+mod inspect;
+mod picture;
+mod rows;
+mod session;
+mod start;
+mod tags;
+mod tree;
+mod viewers;
+mod workbench;
+mod worker;
 
 pub use app::App;
+pub use start::{RecentCase, StartScreen};
+pub use workbench::{Tab, ViewerTab, Workbench};

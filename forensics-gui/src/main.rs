@@ -5,10 +5,19 @@ fn main() -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default()
             .with_title("Forensics workbench")
-            .with_inner_size([1100.0, 720.0]),
+            .with_inner_size([1500.0, 900.0])
+            .with_drag_and_drop(true),
         ..Default::default()
     };
-    let initial = std::env::args_os().nth(1).map(std::path::PathBuf::from);
+    // `forensics-gui [CASE]`: with FORENSICS_EXAMINER set, the case opens at once.
+    let initial = std::env::args_os()
+        .nth(1)
+        .map(std::path::PathBuf::from)
+        .zip(
+            std::env::var("FORENSICS_EXAMINER")
+                .ok()
+                .filter(|e| !e.trim().is_empty()),
+        );
     eframe::run_native(
         "forensics-gui",
         options,

@@ -65,6 +65,8 @@ pub struct VolumeRow {
     pub len_bytes: u64,
     /// File system recognised in the layout, if any.
     pub fs_type: Option<String>,
+    /// The object id of its file system, when one was opened.
+    pub file_system_id: Option<i64>,
 }
 
 /// One file system.
@@ -172,8 +174,10 @@ impl Case {
         let mut statement = self
             .conn
             .prepare(
-                "SELECT object_id, evidence_id, partition_index, image_offset, len_bytes, fs_type
-                 FROM volumes ORDER BY evidence_id, image_offset, object_id",
+                "SELECT v.object_id, v.evidence_id, v.partition_index, v.image_offset,
+                        v.len_bytes, coalesce(s.fs_type, v.fs_type), s.object_id
+                 FROM volumes v LEFT JOIN file_systems s ON s.volume_id = v.object_id
+                 ORDER BY v.evidence_id, v.image_offset, v.object_id",
             )
             .map_err(sql(self))?;
         let rows = statement
@@ -185,6 +189,7 @@ impl Case {
                     image_offset: u64_column(row, 3)?,
                     len_bytes: u64_column(row, 4)?,
                     fs_type: row.get(5)?,
+                    file_system_id: row.get(6)?,
                 })
             })
             .map_err(sql(self))?;

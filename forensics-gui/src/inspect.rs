@@ -1,0 +1,68 @@
+//! What the workbench shows, readable by tests and embedders without
+//! reaching into its widgets.
+
+use crate::workbench::Workbench;
+
+impl Workbench {
+    /// The case file.
+    pub fn case_path(&self) -> &std::path::Path {
+        &self.case_path
+    }
+
+    /// Evidence items in the tree.
+    pub fn evidence_count(&self) -> usize {
+        self.tree.evidence.len()
+    }
+
+    /// Whether no ingest is queued or running.
+    pub fn ingest_idle(&self) -> bool {
+        self.ingest.is_idle()
+    }
+
+    /// The lines reported for finished ingest items.
+    pub fn ingest_results(&self) -> Vec<String> {
+        self.ingest.state().finished.clone()
+    }
+
+    /// Rows in the file table (after filters), and whether it is loading.
+    pub fn listed(&self) -> (usize, bool) {
+        (self.table.len(), self.table.loading)
+    }
+
+    /// Paths of the listed rows, in table order.
+    pub fn listed_paths(&self) -> Vec<String> {
+        self.table
+            .visible_rows()
+            .map(|r| r.path.to_string())
+            .collect()
+    }
+
+    /// The selected file's object id.
+    pub fn selected(&self) -> Option<i64> {
+        self.table.selected
+    }
+
+    /// Tags of the selected file, once its details are loaded.
+    pub fn selected_tags(&self) -> Option<Vec<String>> {
+        self.detail.as_ref().map(|d| d.tags.clone())
+    }
+
+    /// Actions of the custody log, in sequence order.
+    pub fn custody_actions(&self) -> Vec<String> {
+        self.custody
+            .entries
+            .iter()
+            .map(|e| e.action.clone())
+            .collect()
+    }
+
+    /// Whether the last verification holds (`None` while none finished).
+    pub fn verified_ok(&self) -> Option<bool> {
+        self.custody.verified_ok()
+    }
+
+    /// The status line.
+    pub fn status(&self) -> &str {
+        &self.status
+    }
+}

@@ -1,0 +1,162 @@
+//! The start screen: create a case (case number, title, examiner, file) or
+//! open one, with the recent cases remembered between runs.
+
+use std::path::PathBuf;
+
+use eframe::egui;
+use forensics_core::case::CaseInfo;
+use serde::{Deserialize, Serialize};
+
+use crate::session::OpenRequest;
+
+/// Recent cases remembered at most.
+const MAX_RECENT: usize = 10;
+
+/// A case opened before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentCase {
+    /// The case file.
+    pub path: PathBuf,
+    /// Its case number and title, as shown.
+    pub label: String,
+}
+
+/// What the start screen keeps between frames (and runs).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StartScreen {
+    /// Case file to create.
+    pub new_path: String,
+    /// Case number of the new case.
+    pub case_number: String,
+    /// Title of the new case.
+    pub title: String,
+    /// The examiner working (for every custody entry).
+    pub examiner: String,
+    /// Case file to open.
+    pub open_path: String,
+    /// Recent cases, newest first.
+    pub recent: Vec<RecentCase>,
+}
+
+/// A labelled single-line field in a grid row.
+fn grid_field(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .desired_width(420.0)
+            .hint_text(hint),
+    )
+    .labelled_by(label.id);
+    ui.end_row();
+}
+
+impl StartScreen {
+    /// Remembers `path` as the most recent case.
+    pub fn remember(&mut self, path: PathBuf, label: String) {
+        self.recent.retain(|r| r.path != path);
+        self.recent.insert(0, RecentCase { path, label });
+        self.recent.truncate(MAX_RECENT);
+    }
+
+    /// Draws the screen; returns what the examiner asked for.
+    pub(crate) fn ui(&mut self, ui: &mut egui::Ui, busy: bool) -> Option<OpenRequest> {
+        let mut request = None;
+        ui.heading("Forensics workbench");
+        ui.label("Every action you take is recorded in the case's custody log under your name.");
+        ui.add_space(8.0);
+        egui::Grid::new("examiner_grid")
+            .num_columns(2)
+            .show(ui, |ui| {
+                grid_field(
+                    ui,
+                    "Examiner",
+                    &mut self.examiner,
+                    "your name as it goes into the custody log",
+                );
+            });
+        let has_examiner = !self.examiner.trim().is_empty();
+        ui.add_space(12.0);
+        ui.group(|ui| {
+            ui.strong("New case");
+            egui::Grid::new("new_case_grid")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    grid_field(
+                        ui,
+                        "Case number",
+                        &mut self.case_number,
+                        "e.g. 2024-CY-0042",
+                    );
+                    grid_field(ui, "Title", &mut self.title, "short description");
+                    grid_field(
+                        ui,
+                        "Case file",
+                        &mut self.new_path,
+                        "/cases/2024-CY-0042.case",
+                    );
+                });
+            let ready = has_examiner
+                && !busy
+                && !self.case_number.trim().is_empty()
+                && !self.new_path.trim().is_empty();
+            if ui
+                .add_enabled(ready, egui::Button::new("Create case"))
+                .clicked()
+            {
+                request = Some(OpenRequest::Create {
+                    path: PathBuf::from(self.new_path.trim()),
+                    info: CaseInfo {
+                        case_number: self.case_number.trim().to_string(),
+                        title: self.title.trim().to_string(),
+                        examiner: self.examiner.trim().to_string(),
+                    },
+                });
+            }
+        });
+        ui.add_space(12.0);
+        ui.group(|ui| {
+            ui.strong("Open a case");
+            egui::Grid::new("open_case_grid")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    grid_field(
+                        ui,
+                        "Case file to open",
+                        &mut self.open_path,
+                        "path of an existing case",
+                    );
+                });
+            let ready = has_examiner && !busy && !self.open_path.trim().is_empty();
+            if ui
+                .add_enabled(ready, egui::Button::new("Open case"))
+                .clicked()
+            {
+                request = Some(self.open_request(PathBuf::from(self.open_path.trim())));
+            }
+            if !self.recent.is_empty() {
+                ui.add_space(6.0);
+                ui.label("Recent cases:");
+                for recent in self.recent.clone() {
+                    let text = format!("{}  —  {}", recent.label, recent.path.display());
+                    if ui
+                        .add_enabled(has_examiner && !busy, egui::Button::new(text))
+                        .clicked()
+                    {
+                        request = Some(self.open_request(recent.path.clone()));
+                    }
+                }
+            }
+            if !has_examiner {
+                ui.weak("Name the examiner above to create or open a case.");
+            }
+        });
+        request
+    }
+
+    fn open_request(&self, path: PathBuf) -> OpenRequest {
+        OpenRequest::Open {
+            path,
+            examiner: self.examiner.trim().to_string(),
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! The workbench of an open case: tree and ingest on the left, files or
+//! gallery or custody log in the middle, viewers and tags on the right.
+//! It only sends requests to workers and draws their replies.
+
+use std::path::PathBuf;
+
+use eframe::egui;
+use forensics_core::case::{Case, CaseInfo, FileRow, FileScope};
+
+use crate::content::{ContentReply, ContentRequest, ContentWorker};
+use crate::custody_panel::CustodyPanel;
+use crate::file_table::FileTable;
+use crate::filters::FilterForm;
+use crate::gallery::Gallery;
+use crate::ingest::IngestQueue;
+use crate::ingest_panel::IngestPanel;
+use crate::picture::is_picture_name;
+use crate::tags::TagPanel;
+use crate::tree::TreeState;
+use crate::viewers::{hex::HexView, preview::PreviewView, text::TextView};
+use crate::worker::{CaseWorker, Reply, Request};
+
+/// The middle of the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// File table.
+    Files,
+    /// Picture gallery.
+    Gallery,
+    /// Custody log and verification.
+    Custody,
+    /// Notes and bookmarks.
+    Notes,
+}
+
+/// The viewer on the right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewerTab {
+    /// Hex view.
+    Hex,
+    /// Text view.
+    Text,
+    /// Picture preview.
+    Picture,
+    /// File details.
+    Details,
+}
+
+/// An open case and everything shown about it.
+pub struct Workbench {
+    pub(crate) case_path: PathBuf,
+    pub(crate) examiner: String,
+    pub(crate) info: Option<(CaseInfo, String)>,
+    worker: CaseWorker,
+    content: ContentWorker,
+    thumbs: ContentWorker,
+    pub(crate) ingest: IngestQueue,
+    ingest_panel: IngestPanel,
+    pub(crate) tree: TreeState,
+    scope: FileScope,
+    picked_object: Option<i64>,
+    filter: FilterForm,
+    pub(crate) table: FileTable,
+    pub(crate) detail: Option<FileRow>,
+    hex: HexView,
+    text: TextView,
+    preview: PreviewView,
+    gallery: Gallery,
+    tags: TagPanel,
+    pub(crate) custody: CustodyPanel,
+    /// The middle tab shown.
+    pub tab: Tab,
+    /// The viewer shown.
+    pub viewer: ViewerTab,
+    /// Whether pictures are blurred.
+    pub blur: bool,
+    pub(crate) status: String,
+    seen_completed: u64,
+}
+
+impl Workbench {
+    /// The workbench of `case`, worked as `examiner`.
+    pub(crate) fn new(case: Case, examiner: String, ctx: &egui::Context) -> Self {
+        let case_path = case.path().to_path_buf();
+        let worker = CaseWorker::start(case, ctx.clone());
+        let bench = Self {
+            content: ContentWorker::start(case_path.clone(), ctx.clone()),
+            thumbs: ContentWorker::start(case_path.clone(), ctx.clone()),
+            ingest: IngestQueue::new(case_path.clone(), examiner.clone()),
+            case_path,
+            examiner,
+            info: None,
+            worker,
+            ingest_panel: IngestPanel::default(),
+            tree: TreeState::default(),
+            scope: FileScope::Case,
+            picked_object: None,
+            filter: FilterForm::default(),
+            table: FileTable::default(),
+            detail: None,
+            hex: HexView::default(),
+            text: TextView::default(),
+            preview: PreviewView::default(),
+            gallery: Gallery::default(),
+            tags: TagPanel::default(),
+            custody: CustodyPanel::default(),
+            tab: Tab::Files,
+            viewer: ViewerTab::Hex,
+            blur: true,
+            status: String::new(),
+            seen_completed: 0,
+        };
+        bench.worker.send(Request::Tree);
+        bench.worker.send(Request::Log);
+        bench
+    }
+
+    /// The first reload: the file listing of the whole case.
+    pub(crate) fn start(&mut self) {
+        self.reload_files();
+    }
+
+    fn reload_files(&mut self) {
+        match self.filter.query(self.scope.clone()) {
+            Ok(query) => {
+                let generation = self.table.begin_listing();
+                self.worker.send(Request::Files { generation, query });
+            }
+            Err(message) => self.status = message,
+        }
+    }
+
+    /// Takes what the workers answered since the last frame.
+    fn poll(&mut self, ctx: &egui::Context) {
+        while let Some(reply) = self.worker.try_recv() {
+            self.on_reply(reply, ctx);
+        }
+        while let Some(reply) = self.content.try_recv() {
+            match reply {
+                ContentReply::Bytes {
+                    object_id,
+                    offset,
+                    data,
+                } => {
+                    self.hex.set_page(object_id, offset, data.clone());
+                    self.text.set_page(object_id, offset, data);
+                }
+                ContentReply::Picture(object_id, picture) => {
+                    self.preview.set_picture(ctx, object_id, picture);
+                }
+                ContentReply::Thumbnail(object_id, made) => {
+                    self.gallery.set_thumbnail(ctx, object_id, made);
+                }
+            }
+        }
+        while let Some(reply) = self.thumbs.try_recv() {
+            if let ContentReply::Thumbnail(object_id, made) = reply {
+                self.gallery.set_thumbnail(ctx, object_id, made);
+            }
+        }
+        self.custody.poll();
+        let completed = self.ingest.state().completed;
+        if completed != self.seen_completed {
+            self.seen_completed = completed;
+            self.worker.send(Request::Tree);
+            self.worker.send(Request::Log);
+            self.reload_files();
+        }
+    }
+
+    fn on_reply(&mut self, reply: Reply, ctx: &egui::Context) {
+        match reply {
+            Reply::Tree {
+                info,
+                evidence,
+                volumes,
+            } => {
+                self.info = info;
+                self.tree.set_top(evidence, volumes);
+            }
+            Reply::Subfolders {
+                fs_id,
+                path,
+                folders,
+            } => self.tree.set_folders(fs_id, path, folders),
+            Reply::Files { generation, rows } => {
+                self.table.set_rows(generation, rows, ctx);
+                self.status = format!("{} items listed", self.table.len());
+            }
+            Reply::FileDetail(object_id, file) => {
+                if self.table.selected == Some(object_id) {
+                    self.detail = file.map(|f| *f);
+                }
+            }
+            Reply::Changed(message) => {
+                self.status = message;
+                self.worker.send(Request::Log);
+                if let Some(id) = self.table.selected {
+                    self.worker.send(Request::FileDetail(id));
+                }
+            }
+            Reply::Log {
+                entries,
+                head,
+                notes,
+                problems,
+            } => {
+                self.custody
+                    .set_log(entries, head, notes, problems, self.case_path.clone(), ctx);
+            }
+            Reply::Error(message) => self.status = format!("error: {message}"),
+        }
+    }
+
+    /// Selects file `object_id` (from the table or the gallery).
+    fn select_file(&mut self, object_id: i64) {
+        self.table.selected = Some(object_id);
+        self.picked_object = Some(object_id);
+        self.detail = None;
+        self.worker.send(Request::FileDetail(object_id));
+        let (size, picture) = self
+            .table
+            .selected_row()
+            .map_or((0, false), |r| (r.size, is_picture_name(r.name())));
+        self.hex.set_file(object_id, size);
+        self.text.set_file(object_id, size);
+        self.preview.set_file(object_id);
+        if picture {
+            self.viewer = ViewerTab::Picture;
+        } else if self.viewer == ViewerTab::Picture {
+            self.viewer = ViewerTab::Hex;
+        }
+    }
+
+    /// Draws the workbench; true when the examiner closes the case.
+    pub(crate) fn ui(&mut self, ui: &mut egui::Ui) -> bool {
+        let ctx = ui.ctx().clone();
+        self.poll(&ctx);
+        let close = egui::Panel::top("menu_bar")
+            .show(ui, |ui| self.menu_ui(ui))
+            .inner;
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.label(&self.status);
+                ui.separator();
+                ui.label(self.custody.state_text());
+                if !self.ingest.is_idle() {
+                    ui.separator();
+                    ui.spinner();
+                    ui.label("ingest running");
+                }
+            });
+        });
+        egui::Panel::left("tree_panel")
+            .default_size(300.0)
+            .resizable(true)
+            .show(ui, |ui| self.left_ui(ui));
+        if matches!(self.tab, Tab::Files | Tab::Gallery) {
+            egui::Panel::right("viewer_panel")
+                .default_size(560.0)
+                .resizable(true)
+                .show(ui, |ui| self.right_ui(ui));
+        }
+        egui::CentralPanel::default().show(ui, |ui| self.middle_ui(ui));
+        close
+    }
+
+    fn menu_ui(&mut self, ui: &mut egui::Ui) -> bool {
+        let mut close = false;
+        ui.horizontal(|ui| {
+            if let Some((info, _)) = &self.info {
+                ui.strong(format!("Case {} — {}", info.case_number, info.title));
+            }
+            ui.label(format!("Examiner: {}", self.examiner));
+            ui.separator();
+            ui.selectable_value(&mut self.tab, Tab::Files, "Files");
+            ui.selectable_value(&mut self.tab, Tab::Gallery, "Gallery");
+            ui.selectable_value(&mut self.tab, Tab::Custody, "Custody log");
+            ui.selectable_value(&mut self.tab, Tab::Notes, "Notes & bookmarks");
+            ui.separator();
+            ui.checkbox(&mut self.blur, "Blur pictures");
+            ui.separator();
+            close = ui.button("Close case").clicked();
+        });
+        close
+    }
+
+    fn left_ui(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::bottom("ingest_panel")
+            .resizable(false)
+            .show(ui, |ui| {
+                ui.strong("Evidence intake");
+                self.ingest_panel.ui(ui, &self.ingest);
+            });
+        egui::ScrollArea::both()
+            .id_salt("tree_scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                ui.strong("Evidence");
+                let (pick, requests) = self.tree.ui(ui);
+                for request in requests {
+                    self.worker.send(request);
+                }
+                if let Some(pick) = pick {
+                    self.status = format!("listing {}", pick.label);
+                    self.scope = pick.scope;
+                    self.picked_object = pick.object_id;
+                    self.reload_files();
+                }
+            });
+    }
+
+    fn middle_ui(&mut self, ui: &mut egui::Ui) {
+        match self.tab {
+            Tab::Files => {
+                if self.filter.ui(ui) {
+                    self.reload_files();
+                }
+                ui.horizontal(|ui| {
+                    if self.table.loading {
+                        ui.spinner();
+                        ui.label("Loading…");
+                    } else {
+                        ui.label(format!("{} items", self.table.len()));
+                    }
+                });
+                ui.separator();
+                if let Some(id) = self.table.ui(ui) {
+                    self.select_file(id);
+                }
+            }
+            Tab::Gallery => {
+                if let Some(id) = self.gallery.ui(ui, &self.table, self.blur, &self.thumbs) {
+                    self.select_file(id);
+                }
+            }
+            Tab::Custody => self.custody.ui(ui),
+            Tab::Notes => self.notes_ui(ui),
+        }
+    }
+
+    fn right_ui(&mut self, ui: &mut egui::Ui) {
+        let mut requests: Vec<ContentRequest> = Vec::new();
+        let title = self.table.selected_row().map(|r| r.path.to_string());
+        ui.strong(title.as_deref().unwrap_or("No file selected"));
+        egui::Panel::bottom("tags_panel")
+            .resizable(true)
+            .min_size(190.0)
+            .show(ui, |ui| {
+                ui.strong("Tags, notes and bookmarks");
+                egui::ScrollArea::vertical()
+                    .id_salt("tags_scroll")
+                    .show(ui, |ui| {
+                        let writes = self.tags.ui(
+                            ui,
+                            self.picked_object,
+                            self.detail.as_ref(),
+                            &self.custody.notes,
+                        );
+                        for write in writes {
+                            self.worker.send(write);
+                        }
+                    });
+            });
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.viewer, ViewerTab::Hex, "Hex");
+            ui.selectable_value(&mut self.viewer, ViewerTab::Text, "Text");
+            ui.selectable_value(&mut self.viewer, ViewerTab::Picture, "Picture");
+            ui.selectable_value(&mut self.viewer, ViewerTab::Details, "Details");
+        });
+        ui.separator();
+        match self.viewer {
+            ViewerTab::Hex => self.hex.ui(ui, &mut requests),
+            ViewerTab::Text => self.text.ui(ui, &mut requests),
+            ViewerTab::Picture => self.preview.ui(ui, self.blur, &mut requests),
+            ViewerTab::Details => match &self.detail {
+                Some(file) => crate::details::details_ui(ui, file),
+                None => {
+                    ui.weak("Select a file to see its details.");
+                }
+            },
+        }
+        for request in requests {
+            self.content.send(request);
+        }
+    }
+
+    fn notes_ui(&mut self, ui: &mut egui::Ui) {
+        let notes = self.custody.notes.clone();
+        if notes.is_empty() {
+            ui.weak("No notes or bookmarks yet: select an item and write one on the right.");
+        }
+        let mut go_to = None;
+        egui::ScrollArea::vertical()
+            .id_salt("notes_scroll")
+            .show(ui, |ui| {
+                for note in &notes {
+                    ui.horizontal(|ui| {
+                        ui.strong(if note.bookmark { "Bookmark" } else { "Note" });
+                        ui.label(format!(
+                            "{} — {}, {}",
+                            note.text, note.examiner, note.at_utc
+                        ));
+                        if let Some(id) = note.object_id
+                            && ui.small_button(format!("object {id}")).clicked()
+                        {
+                            go_to = Some(id);
+                        }
+                    });
+                }
+                if !self.custody.problems.is_empty() {
+                    ui.separator();
+                    ui.strong(format!(
+                        "{} problems recorded during ingest",
+                        self.custody.problems.len()
+                    ));
+                    for problem in &self.custody.problems {
+                        ui.label(format!("object {}: {}", problem.object_id, problem.message));
+                    }
+                }
+            });
+        if let Some(id) = go_to {
+            self.tab = Tab::Files;
+            self.picked_object = Some(id);
+            self.worker.send(Request::FileDetail(id));
+            self.table.selected = Some(id);
+        }
+    }
+}
