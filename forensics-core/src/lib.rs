@@ -36,6 +36,7 @@ pub mod fs;
 pub mod hash;
 pub mod problem;
 pub mod report;
+pub mod scan;
 pub mod time;
 pub mod volume;
 

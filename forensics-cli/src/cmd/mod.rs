@@ -7,6 +7,7 @@ mod hash;
 mod hash_sink;
 mod hashset;
 mod info;
+mod scan;
 mod verify;
 
 use crate::Outcome;
@@ -63,6 +64,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<Outcome> {
             json,
             threads,
         } => audit::run(&list, &paths, json, threads),
+        Command::Scan(scan_args) => scan::run(&scan_args),
         Command::Case { action } => case::run(action),
     }
 }
