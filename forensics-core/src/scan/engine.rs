@@ -216,8 +216,21 @@ impl<'o> Engine<'o> {
             image_offset,
             encoding: text.encoding,
             forensic_path,
-            context: context::around(text.bytes, range.start, range.end, self.options.context_bytes),
+            context: self.context(text, range),
         });
+    }
+
+    /// Context of a hit, kept inside its own UTF-16 run (the transcoded
+    /// text joins runs that are far apart in the buffer).
+    fn context(&self, text: &Text<'_>, range: Range<usize>) -> String {
+        let bounds = match text.utf16 {
+            Some(t) => t.run_range(range.start).unwrap_or(range.clone()),
+            None => 0..text.bytes.len(),
+        };
+        let c = self.options.context_bytes;
+        let from = range.start.saturating_sub(c).max(bounds.start);
+        let to = range.end.saturating_add(c).min(bounds.end.max(range.end));
+        context::escape(text.bytes.get(from..to).unwrap_or_default())
     }
 
     #[allow(clippy::too_many_arguments)]

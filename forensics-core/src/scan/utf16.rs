@@ -35,12 +35,15 @@ impl Transcoded {
                 i += 1;
                 continue;
             }
-            let start = i;
-            let mut end = i;
+            // A pair right after ASCII text is that text's last character and
+            // its NUL terminator, not the first UTF-16 character.
+            let after_ascii = i > 0 && is_text(source[i - 1]);
+            let start = if after_ascii { i + 2 } else { i };
+            let mut end = start;
             while end + 1 < source.len() && source[end + 1] == 0 && is_text(source[end]) {
                 end += 2;
             }
-            let len = (end - start) / 2;
+            let len = end.saturating_sub(start) / 2;
             if len >= MIN_RUN_CHARS {
                 out.runs.push(Run {
                     text_start: out.text.len(),
@@ -67,6 +70,16 @@ impl Transcoded {
         (within < run.len).then(|| run.source_start + 2 * within)
     }
 
+    /// The range in [`Self::text`] of the run holding `text_pos`.
+    pub fn run_range(&self, text_pos: usize) -> Option<std::ops::Range<usize>> {
+        let index = self
+            .runs
+            .partition_point(|r| r.text_start <= text_pos)
+            .checked_sub(1)?;
+        let run = self.runs.get(index)?;
+        Some(run.text_start..run.text_start + run.len)
+    }
+
     /// Whether no run was found.
     pub fn is_empty(&self) -> bool {
         self.runs.is_empty()
@@ -89,6 +102,18 @@ mod tests {
         assert_eq!(t.source_offset(0), Some(3));
         assert_eq!(t.source_offset(4), Some(11));
         assert_eq!(t.source_offset(11), None);
+    }
+
+    #[test]
+    fn the_last_character_of_an_ascii_string_is_not_taken() {
+        let mut source = b"package".to_vec();
+        source.push(0);
+        for c in b"10.1.2.3" {
+            source.extend_from_slice(&[*c, 0]);
+        }
+        let t = Transcoded::new(&source);
+        assert_eq!(&t.text[..8], b"10.1.2.3");
+        assert_eq!(t.source_offset(0), Some(8));
     }
 
     #[test]

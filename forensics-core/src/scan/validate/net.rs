@@ -34,7 +34,25 @@ fn host_ok(host: &[u8]) -> bool {
     };
     let tld_ok = ((2..=24).contains(&tld.len()) && tld.iter().all(u8::is_ascii_alphabetic))
         || (tld.len() > 4 && tld[..4].eq_ignore_ascii_case(b"xn--"));
-    host.len() <= 253 && labels.len() >= 2 && tld_ok && labels.iter().all(|l| label_ok(l))
+    host.len() <= 253
+        && labels.len() >= 2
+        && tld_ok
+        && labels.iter().all(|l| label_ok(l))
+        && case_plausible(&labels)
+}
+
+/// Whether the letter case of a host name is what people write: no label
+/// with a lower-case letter followed by an upper-case one (`hX`), and a TLD
+/// in one case. Rejects most letter runs in random binary data.
+fn case_plausible(labels: &[&[u8]]) -> bool {
+    let tld = labels.last().copied().unwrap_or_default();
+    let tld_one_case = !tld.iter().any(u8::is_ascii_uppercase) || !tld.iter().any(u8::is_ascii_lowercase);
+    tld_one_case
+        && labels.iter().all(|label| {
+            !label
+                .windows(2)
+                .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase())
+        })
 }
 
 /// Checks an e-mail address; returns its range inside `candidate` (leading
@@ -102,6 +120,13 @@ pub fn check_domain(candidate: &[u8], around: &Around<'_>) -> bool {
         return false;
     }
     if !host_ok(candidate) {
+        return false;
+    }
+    let labels: Vec<&[u8]> = candidate.split(|&b| b == b'.').collect();
+    let second_level = labels.get(labels.len().saturating_sub(2)).copied().unwrap_or_default();
+    let tld_len = labels.last().map_or(0, |l| l.len());
+    let min_second_level = if tld_len == 2 { 3 } else { 2 };
+    if second_level.len() < min_second_level || !second_level.iter().any(u8::is_ascii_alphabetic) {
         return false;
     }
     let tld = candidate.rsplit(|&b| b == b'.').next().unwrap_or_default();
