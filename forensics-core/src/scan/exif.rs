@@ -118,7 +118,7 @@ pub(crate) mod tests {
     #[test]
     fn reads_a_gps_position() {
         let block = exif_with_gps([48, 1, 51, 1, 2400, 100], b'N', [2, 1, 17, 1, 4000, 100], b'W');
-        assert_eq!(gps_position(&block).as_deref(), Some("48.863333,-2.294444"));
+        assert_eq!(gps_position(&block).as_deref(), Some("48.856667,-2.294444"));
     }
 
     #[test]

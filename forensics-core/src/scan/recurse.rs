@@ -156,14 +156,10 @@ fn decode_base64(input: &mut impl Read, max_output: usize) -> Vec<u8> {
 }
 
 /// Whether a run of alphabet characters is plausibly base64 rather than a
-/// run of digits, hex or one letter case: it mixes upper case, lower case
-/// and digits or symbols.
+/// run of digits, hex or words in one letter case: it mixes upper and lower
+/// case.
 pub fn looks_like_base64(text: &[u8]) -> bool {
-    text.iter().any(u8::is_ascii_uppercase)
-        && text.iter().any(u8::is_ascii_lowercase)
-        && text
-            .iter()
-            .any(|b| b.is_ascii_digit() || matches!(b, b'+' | b'/'))
+    text.iter().any(u8::is_ascii_uppercase) && text.iter().any(u8::is_ascii_lowercase)
 }
 
 #[cfg(test)]
