@@ -4,11 +4,15 @@
 #![allow(clippy::unwrap_used)]
 
 use forensics_core::scan::patterns::Container;
-use forensics_core::scan::{Kind, RecursionLimits, ScanOptions, exif, recurse, scan_bytes, validate};
+use forensics_core::scan::{
+    Kind, RecursionLimits, ScanOptions, exif, recurse, scan_bytes, validate,
+};
 use std::path::{Path, PathBuf};
 
 fn seeds(target: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/seeds")
+        .join(target);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -30,7 +34,11 @@ fn scan_seeds_give_features_inside_the_input() {
     for file in files {
         let data = std::fs::read(&file).unwrap();
         let features = scan_bytes(&data, &options).unwrap();
-        assert!(!features.is_empty(), "{}: every seed holds a feature", file.display());
+        assert!(
+            !features.is_empty(),
+            "{}: every seed holds a feature",
+            file.display()
+        );
         assert!(features.iter().all(|f| f.image_offset < data.len() as u64));
     }
 }
@@ -46,7 +54,12 @@ fn decode_seeds_decode_and_stay_in_limits() {
     let mut decoded_any = 0;
     for file in &files {
         let data = std::fs::read(file).unwrap();
-        for container in [Container::Gzip, Container::Zlib, Container::Zip, Container::Base64] {
+        for container in [
+            Container::Gzip,
+            Container::Zlib,
+            Container::Zip,
+            Container::Base64,
+        ] {
             let out = recurse::decode(container, &data[..], &limits, limits.max_output_bytes);
             assert!(out.bytes.len() <= limits.max_output_bytes);
             decoded_any += usize::from(!out.bytes.is_empty());
@@ -58,5 +71,8 @@ fn decode_seeds_decode_and_stay_in_limits() {
     }
     assert!(decoded_any >= 4, "each container seed decodes");
     let exif_seed = std::fs::read(files.iter().find(|f| f.ends_with("exif.bin")).unwrap()).unwrap();
-    assert_eq!(exif::gps_position(&exif_seed).as_deref(), Some("48.856667,2.294444"));
+    assert_eq!(
+        exif::gps_position(&exif_seed).as_deref(),
+        Some("48.856667,2.294444")
+    );
 }

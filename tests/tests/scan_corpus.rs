@@ -30,7 +30,10 @@ fn scanning_a_memdump_finds_every_feature_and_no_decoy() {
         .iter()
         .find(|c| c.category == "features")
         .unwrap();
-    assert!(features.expected > 50, "the scenario has features: {features:?}");
+    assert!(
+        features.expected > 50,
+        "the scenario has features: {features:?}"
+    );
     assert_eq!(features.recall, 1.0, "missed: {:?}", features.missed);
     let decoys: Vec<&String> = features
         .false_positives
@@ -38,9 +41,16 @@ fn scanning_a_memdump_finds_every_feature_and_no_decoy() {
         .filter(|f| f.contains("(decoy)"))
         .collect();
     assert!(decoys.is_empty(), "decoys reported: {decoys:?}");
-    let in_gzip = key.features.iter().filter(|f| f.forensic_path.is_some()).count();
+    let in_gzip = key
+        .features
+        .iter()
+        .filter(|f| f.forensic_path.is_some())
+        .count();
     assert!(in_gzip > 0, "the scenario hides features in gzip streams");
-    assert!(stdout.contains("-GZIP-"), "hits inside gzip carry a forensic path");
+    assert!(
+        stdout.contains("-GZIP-"),
+        "hits inside gzip carry a forensic path"
+    );
 }
 
 #[test]

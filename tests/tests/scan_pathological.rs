@@ -31,13 +31,26 @@ fn gzip(data: &[u8]) -> Vec<u8> {
 fn runs_of_one_byte_give_nothing() {
     for byte in [b'@', b'.', b'7', b'A', b':', b'-', 0u8] {
         let features = timed(&vec![byte; SIZE]);
-        assert!(features.is_empty(), "{:?}: {:?}", byte as char, &features[..1]);
+        assert!(
+            features.is_empty(),
+            "{:?}: {:?}",
+            byte as char,
+            &features[..1]
+        );
     }
 }
 
 #[test]
 fn repeated_near_misses_stay_bounded() {
-    for unit in [&b"a@b."[..], b"1.1.", b"4111 ", b"http://", b"\x1f\x8b\x08\x00", b"x\x9c", b"PK\x03\x04"] {
+    for unit in [
+        &b"a@b."[..],
+        b"1.1.",
+        b"4111 ",
+        b"http://",
+        b"\x1f\x8b\x08\x00",
+        b"x\x9c",
+        b"PK\x03\x04",
+    ] {
         let data: Vec<u8> = unit.iter().copied().cycle().take(SIZE).collect();
         let features = timed(&data);
         assert!(features.len() < 1000, "{} features", features.len());
@@ -75,12 +88,20 @@ fn base64_of_base64_is_followed_to_the_depth_limit() {
     image.extend_from_slice(&data);
     image.extend(std::iter::repeat_n(b' ', SIZE - image.len().min(SIZE)));
     let features = timed(&image);
-    assert!(features.iter().all(|f| f.forensic_path.matches("BASE64").count() <= 5));
+    assert!(
+        features
+            .iter()
+            .all(|f| f.forensic_path.matches("BASE64").count() <= 5)
+    );
 }
 
 fn encode_chunk(chunk: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+    let b = [
+        chunk[0],
+        *chunk.get(1).unwrap_or(&0),
+        *chunk.get(2).unwrap_or(&0),
+    ];
     let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
     (0..4)
         .map(|i| {
@@ -105,5 +126,9 @@ fn random_bytes_give_few_features() {
         })
         .collect();
     let features = timed(&data);
-    assert!(features.len() < 200, "{} features in random data", features.len());
+    assert!(
+        features.len() < 200,
+        "{} features in random data",
+        features.len()
+    );
 }

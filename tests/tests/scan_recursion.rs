@@ -44,7 +44,11 @@ pub fn base64(data: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -75,7 +79,8 @@ fn find<'a>(features: &'a [Feature], kind: Kind, value: &str) -> Vec<&'a Feature
         .collect()
 }
 
-const TEXT: &str = "Lorem ipsum dolor sit amet.\ncontact: alice.smith@example.org\nmore text follows here.\n";
+const TEXT: &str =
+    "Lorem ipsum dolor sit amet.\ncontact: alice.smith@example.org\nmore text follows here.\n";
 
 #[test]
 fn features_inside_gzip_zlib_zip_and_base64_carry_forensic_paths() {
@@ -141,7 +146,10 @@ fn recursion_stops_at_the_depth_limit() {
         ..ScanOptions::default()
     };
     let flat = scan_bytes(&gzip(TEXT.as_bytes()), &off).unwrap();
-    assert!(flat.iter().all(|f| !f.forensic_path.contains("GZIP")), "{flat:?}");
+    assert!(
+        flat.iter().all(|f| !f.forensic_path.contains("GZIP")),
+        "{flat:?}"
+    );
     assert!(find(&flat, Kind::Email, "alice.smith@example.org").is_empty());
 }
 
@@ -226,9 +234,13 @@ fn every_kind_is_found_and_counted_in_histograms() {
     }
     let h = histogram(&features);
     let email = h.iter().find(|e| e.kind == Kind::Email).unwrap();
-    assert_eq!((email.value.as_str(), email.count), ("alice@example.org", 2));
+    assert_eq!(
+        (email.value.as_str(), email.count),
+        ("alice@example.org", 2)
+    );
     // Checksum failures are not reported.
-    let bad = "x 4111 1111 1111 1112 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb DE88 3704 0044 0532 0130 00 y";
+    let bad =
+        "x 4111 1111 1111 1112 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb DE88 3704 0044 0532 0130 00 y";
     let found = scan_bytes(bad.as_bytes(), &ScanOptions::default()).unwrap();
     assert!(found.is_empty(), "{found:?}");
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use forensics_core::evidence;
 use forensics_core::scan::histogram::{self as hist, HistogramEntry};
-use forensics_core::scan::{Kind, Keywords, RecursionLimits, ScanOptions, histogram, scan_source};
+use forensics_core::scan::{Keywords, Kind, RecursionLimits, ScanOptions, histogram, scan_source};
 use serde_json::json;
 
 use crate::args::ScanArgs;
@@ -55,8 +55,10 @@ fn write_histograms(dir: &Path, entries: &[HistogramEntry]) -> anyhow::Result<()
     kinds.dedup();
     for kind in kinds {
         let path = dir.join(format!("{}_histogram.txt", kind.name()));
-        let of_kind: Vec<HistogramEntry> = entries.iter().filter(|e| e.kind == kind).cloned().collect();
-        std::fs::write(&path, hist::to_text(&of_kind)).with_context(|| format!("{}", path.display()))?;
+        let of_kind: Vec<HistogramEntry> =
+            entries.iter().filter(|e| e.kind == kind).cloned().collect();
+        std::fs::write(&path, hist::to_text(&of_kind))
+            .with_context(|| format!("{}", path.display()))?;
     }
     Ok(())
 }
@@ -77,7 +79,9 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     if args.histogram_only {
         for entry in &histogram {
             if args.json {
-                output::json_line(&json!({"type": "histogram", "kind": entry.kind, "value": entry.value, "count": entry.count}))?;
+                output::json_line(
+                    &json!({"type": "histogram", "kind": entry.kind, "value": entry.value, "count": entry.count}),
+                )?;
             } else {
                 println!("{}\tn={}\t{}", entry.kind.name(), entry.count, entry.value);
             }
@@ -103,7 +107,9 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
     }
     for problem in &report.problems {
         if args.json {
-            output::json_line(&json!({"type": "problem", "path": path, "image_offset": problem.image_offset, "size": problem.len_bytes, "message": problem.message}))?;
+            output::json_line(
+                &json!({"type": "problem", "path": path, "image_offset": problem.image_offset, "size": problem.len_bytes, "message": problem.message}),
+            )?;
         } else {
             eprintln!("forensics: {}: {problem}", path.display());
         }

@@ -14,6 +14,9 @@ use regex_automata::meta::Regex;
 use std::io::{Read, Seek, SeekFrom};
 use std::ops::Range;
 
+/// Budget bytes charged for each decoding attempt, whatever it yields.
+const ATTEMPT_COST_BYTES: usize = 4096;
+
 /// Where a buffer's bytes are.
 pub(crate) enum Place<'a> {
     /// Bytes of the media: byte 0 of the buffer is at `buf_image_offset`;
@@ -156,7 +159,12 @@ impl<'o> Engine<'o> {
                             image_offset,
                             encoding: Encoding::Ascii,
                             forensic_path,
-                            context: context::around(buf, start, m.end(), self.options.context_bytes),
+                            context: context::around(
+                                buf,
+                                start,
+                                m.end(),
+                                self.options.context_bytes,
+                            ),
                         });
                     }
                 }
@@ -246,11 +254,16 @@ impl<'o> Engine<'o> {
         out: &mut Vec<Feature>,
     ) {
         let limits = &self.options.recursion;
-        if depth >= limits.max_depth || *budget == 0 {
+        if depth >= limits.max_depth || *budget <= ATTEMPT_COST_BYTES {
             return;
         }
-        let max_output = limits.max_output_bytes.min(*budget);
         let input = text.bytes.get(text_pos..).unwrap_or_default();
+        if !recurse::plausible_header(container, input) {
+            return;
+        }
+        // Every attempt costs, so a page full of header look-alikes stays cheap.
+        *budget = budget.saturating_sub(ATTEMPT_COST_BYTES);
+        let max_output = limits.max_output_bytes.min(*budget);
         let mut decoded = recurse::decode(container, input, limits, max_output);
         if decoded.input_exhausted {
             if let Place::Media {

@@ -13,13 +13,29 @@ struct Tiff<'a> {
 
 impl Tiff<'_> {
     fn u16_at(&self, offset: usize) -> Option<u16> {
-        let b: [u8; 2] = self.data.get(offset..offset.checked_add(2)?)?.try_into().ok()?;
-        Some(if self.little_endian { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) })
+        let b: [u8; 2] = self
+            .data
+            .get(offset..offset.checked_add(2)?)?
+            .try_into()
+            .ok()?;
+        Some(if self.little_endian {
+            u16::from_le_bytes(b)
+        } else {
+            u16::from_be_bytes(b)
+        })
     }
 
     fn u32_at(&self, offset: usize) -> Option<u32> {
-        let b: [u8; 4] = self.data.get(offset..offset.checked_add(4)?)?.try_into().ok()?;
-        Some(if self.little_endian { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+        let b: [u8; 4] = self
+            .data
+            .get(offset..offset.checked_add(4)?)?
+            .try_into()
+            .ok()?;
+        Some(if self.little_endian {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
     }
 
     /// Entries of the IFD at `offset`: (tag, type, count, value/offset field position).
@@ -28,7 +44,12 @@ impl Tiff<'_> {
         (0..count)
             .map(|i| {
                 let at = offset.checked_add(2)?.checked_add(i.checked_mul(12)?)?;
-                Some((self.u16_at(at)?, self.u16_at(at + 2)?, self.u32_at(at + 4)?, at + 8))
+                Some((
+                    self.u16_at(at)?,
+                    self.u16_at(at + 2)?,
+                    self.u32_at(at + 4)?,
+                    at + 8,
+                ))
             })
             .collect()
     }
@@ -117,7 +138,12 @@ pub(crate) mod tests {
 
     #[test]
     fn reads_a_gps_position() {
-        let block = exif_with_gps([48, 1, 51, 1, 2400, 100], b'N', [2, 1, 17, 1, 4000, 100], b'W');
+        let block = exif_with_gps(
+            [48, 1, 51, 1, 2400, 100],
+            b'N',
+            [2, 1, 17, 1, 4000, 100],
+            b'W',
+        );
         assert_eq!(gps_position(&block).as_deref(), Some("48.856667,-2.294444"));
     }
 

@@ -143,7 +143,13 @@ mod tests {
         let k = Keywords::new(&["a.b", "re:pass(word)?"], true).unwrap_or_else(|e| panic!("{e}"));
         let hits = k.find(b"xa.b axb PASSWORD");
         assert_eq!(hits, vec![(1, 4, 0), (9, 17, 1)]);
-        assert!(matches!(Keywords::new(&["re:("], false), Err(KeywordError::Pattern { .. })));
-        assert!(matches!(Keywords::new(&["", "# c"], false), Err(KeywordError::Empty)));
+        assert!(matches!(
+            Keywords::new(&["re:("], false),
+            Err(KeywordError::Pattern { .. })
+        ));
+        assert!(matches!(
+            Keywords::new(&["", "# c"], false),
+            Err(KeywordError::Empty)
+        ));
     }
 }

@@ -81,7 +81,11 @@ fn scan_page(
         None => {
             let mut owned = vec![0u8; (read.end - read.start) as usize];
             evidence::read_exact_at(source, read.start, &mut owned).map_err(|e| {
-                Problem::at(page_start, page_end - page_start, format!("page not scanned: {e}"))
+                Problem::at(
+                    page_start,
+                    page_end - page_start,
+                    format!("page not scanned: {e}"),
+                )
             })?;
             Cow::Owned(owned)
         }
@@ -152,7 +156,9 @@ impl EvidenceSource for SliceSource<'_> {
     }
 
     fn read_at(&self, image_offset: u64, buf: &mut [u8]) -> Result<usize, evidence::Error> {
-        let start = usize::try_from(image_offset).unwrap_or(usize::MAX).min(self.0.len());
+        let start = usize::try_from(image_offset)
+            .unwrap_or(usize::MAX)
+            .min(self.0.len());
         let n = buf.len().min(self.0.len() - start);
         buf[..n].copy_from_slice(&self.0[start..start + n]);
         Ok(n)

@@ -7,6 +7,11 @@
 //! the same byte, the one earlier in [`TABLE`] wins. The order is chosen so
 //! that the more specific kind wins (a URL over the domain in it, an e-mail
 //! over the domain after its `@`, a MAC address over the IPv6 reading of it).
+//!
+//! Repetitions are bounded wherever a pattern ranks above another that can
+//! match inside it: an unbounded higher-ranked pattern would make every
+//! search scan to the end of a long run (say, of digits) before settling for
+//! the lower-ranked match, which is quadratic.
 
 use super::feature::Kind;
 use regex_automata::meta::{BuildError, Regex};
@@ -56,7 +61,7 @@ pub const TABLE: &[(Candidate, &str)] = &[
     ),
     (
         Candidate::Feature(Kind::Email),
-        r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+",
+        r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}",
     ),
     (
         Candidate::Feature(Kind::Btc),
@@ -90,10 +95,13 @@ pub const TABLE: &[(Candidate, &str)] = &[
     ),
     (
         Candidate::Feature(Kind::Domain),
-        r"[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+",
+        r"[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}",
     ),
     (Candidate::Container(Container::Gzip), r"\x1f\x8b\x08"),
-    (Candidate::Container(Container::Zlib), r"\x78[\x01\x5e\x9c\xda]"),
+    (
+        Candidate::Container(Container::Zlib),
+        r"\x78[\x01\x5e\x9c\xda]",
+    ),
     (Candidate::Container(Container::Zip), r"PK\x03\x04"),
     (Candidate::Exif, r"Exif\x00\x00(?:II\x2a\x00|MM\x00\x2a)"),
     (

@@ -59,6 +59,34 @@ fn drain(mut decoder: impl Read, max_output: usize) -> Vec<u8> {
     out
 }
 
+/// Whether `bytes` start with a header worth decoding: cheap checks that
+/// turn away most look-alikes before a decoder is set up (gzip flags, extra
+/// flags and OS byte; the first deflate block type of a zlib stream, and a
+/// stored block's length check).
+pub fn plausible_header(container: Container, bytes: &[u8]) -> bool {
+    match container {
+        Container::Gzip => match bytes.get(..10) {
+            Some(h) => h[3] & 0xe0 == 0 && matches!(h[8], 0 | 2 | 4) && (h[9] <= 13 || h[9] == 255),
+            None => false,
+        },
+        Container::Zlib => match bytes.get(2) {
+            Some(&first) => match (first >> 1) & 3 {
+                3 => false,
+                0 => match bytes.get(3..7) {
+                    Some(l) => {
+                        u16::from_le_bytes([l[0], l[1]]) == !u16::from_le_bytes([l[2], l[3]])
+                    }
+                    None => false,
+                },
+                _ => true,
+            },
+            None => false,
+        },
+        Container::Zip => bytes.get(8..10).is_some_and(|m| m == [8, 0]),
+        Container::Base64 => true,
+    }
+}
+
 /// Decodes the stream of `container` at the start of `input`.
 pub fn decode(
     container: Container,
@@ -180,7 +208,12 @@ mod tests {
         assert!(!whole.input_exhausted || whole.bytes.len() == 1 << 20);
         let cut = decode(Container::Gzip, &stream[..], &limits, 1000);
         assert_eq!(cut.bytes.len(), 1000);
-        let truncated = decode(Container::Gzip, &stream[..stream.len() / 2], &limits, 4 << 20);
+        let truncated = decode(
+            Container::Gzip,
+            &stream[..stream.len() / 2],
+            &limits,
+            4 << 20,
+        );
         assert!(truncated.input_exhausted);
     }
 
@@ -191,6 +224,10 @@ mod tests {
         let out = decode(Container::Base64, text.as_bytes(), &limits, 1 << 20);
         assert_eq!(out.bytes, vec![0x5au8; 120]);
         let digits = vec![b'7'; 200];
-        assert!(decode(Container::Base64, &digits[..], &limits, 1 << 20).bytes.is_empty());
+        assert!(
+            decode(Container::Base64, &digits[..], &limits, 1 << 20)
+                .bytes
+                .is_empty()
+        );
     }
 }

@@ -74,14 +74,18 @@ pub fn length_fits_iin(digits: &[u8]) -> bool {
     let visa = p1 == 4 && matches!(len, 13 | 16 | 19);
     let mastercard = ((51..=55).contains(&p2) || (2221..=2720).contains(&p4)) && len == 16;
     let amex = matches!(p2, 34 | 37) && len == 15;
-    let discover = (p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || (622126..=622925).contains(&p6))
-        && (16..=19).contains(&len);
+    let discover =
+        (p4 == 6011 || (644..=649).contains(&p3) || p2 == 65 || (622126..=622925).contains(&p6))
+            && (16..=19).contains(&len);
     let jcb = (3528..=3589).contains(&p4) && (16..=19).contains(&len);
-    let diners = ((300..=305).contains(&p3) || matches!(p2, 36 | 38 | 39)) && (14..=19).contains(&len);
+    let diners =
+        ((300..=305).contains(&p3) || matches!(p2, 36 | 38 | 39)) && (14..=19).contains(&len);
     let unionpay = p2 == 62 && (16..=19).contains(&len);
     let mir = (2200..=2204).contains(&p4) && (16..=19).contains(&len);
-    let maestro = matches!(p4, 5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761 | 6762 | 6763)
-        && (13..=19).contains(&len);
+    let maestro = matches!(
+        p4,
+        5018 | 5020 | 5038 | 5893 | 6304 | 6759 | 6761 | 6762 | 6763
+    ) && (13..=19).contains(&len);
     visa || mastercard || amex || discover || jcb || diners || unionpay || mir || maestro
 }
 
@@ -118,7 +122,11 @@ mod tests {
             b"0000000000000000",
             b"5500000000000004000",
         ] {
-            assert!(!check(bad, &around(bad)), "{}", String::from_utf8_lossy(bad));
+            assert!(
+                !check(bad, &around(bad)),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 

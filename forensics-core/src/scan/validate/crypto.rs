@@ -12,7 +12,9 @@ const BASE58_ADDRESS_BYTES: usize = 25;
 
 /// Whether `candidate` is a bitcoin address with a valid checksum.
 pub fn check_bitcoin(candidate: &[u8], around: &Around<'_>) -> bool {
-    if around.before_is(|b| b.is_ascii_alphanumeric()) || around.after_is(|b| b.is_ascii_alphanumeric()) {
+    if around.before_is(|b| b.is_ascii_alphanumeric())
+        || around.after_is(|b| b.is_ascii_alphanumeric())
+    {
         return false;
     }
     if candidate.len() > 3 && candidate[..3].eq_ignore_ascii_case(b"bc1") {
@@ -76,7 +78,9 @@ fn bech32_polymod(values: impl Iterator<Item = u8>) -> u32 {
 /// Bech32 (witness version 0) or bech32m (versions 1-16) segwit address
 /// with human-readable part `bc`.
 pub fn bech32_valid(text: &[u8]) -> bool {
-    if text.len() > 90 || (text.iter().any(u8::is_ascii_lowercase) && text.iter().any(u8::is_ascii_uppercase)) {
+    if text.len() > 90
+        || (text.iter().any(u8::is_ascii_lowercase) && text.iter().any(u8::is_ascii_uppercase))
+    {
         return false;
     }
     let lower: Vec<u8> = text.to_ascii_lowercase();
@@ -127,7 +131,9 @@ fn convert_bits_5_to_8(data: &[u8]) -> Option<Vec<u8>> {
 /// Whether `candidate` (`0x` and 40 hex digits) is an ethereum address:
 /// all one case, or mixed case matching its EIP-55 checksum.
 pub fn check_ethereum(candidate: &[u8], around: &Around<'_>) -> bool {
-    if around.before_is(|b| b.is_ascii_alphanumeric()) || around.after_is(|b| b.is_ascii_alphanumeric()) {
+    if around.before_is(|b| b.is_ascii_alphanumeric())
+        || around.after_is(|b| b.is_ascii_alphanumeric())
+    {
         return false;
     }
     let Some(hex) = candidate.get(2..42) else {
@@ -170,7 +176,10 @@ mod tests {
         ] {
             assert!(check_bitcoin(ok, &free(ok)));
         }
-        assert!(!check_bitcoin(b"1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb", &free(b"x")));
+        assert!(!check_bitcoin(
+            b"1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb",
+            &free(b"x")
+        ));
     }
 
     #[test]

@@ -15,7 +15,11 @@ use std::ops::Range;
 /// report (inside `range`) or `None` when it is not a valid `kind`.
 pub fn check(kind: Kind, text: &[u8], range: Range<usize>) -> Option<Range<usize>> {
     let candidate = text.get(range.clone())?;
-    let before = range.start.checked_sub(1).and_then(|i| text.get(i)).copied();
+    let before = range
+        .start
+        .checked_sub(1)
+        .and_then(|i| text.get(i))
+        .copied();
     let after = text.get(range.end).copied();
     let around = Around {
         text,

@@ -7,10 +7,48 @@ use std::ops::Range;
 /// Generic top-level domains accepted for the `domain` kind besides every
 /// two-letter (country-code) one; e-mail addresses accept any alphabetic TLD.
 const GENERIC_TLDS: &[&str] = &[
-    "com", "net", "org", "edu", "gov", "mil", "int", "info", "biz", "name", "pro", "mobi",
-    "app", "dev", "io", "xyz", "online", "site", "shop", "club", "top", "tech", "store",
-    "cloud", "live", "email", "onion", "example", "test", "invalid", "local", "localhost",
-    "internal", "arpa", "aero", "asia", "cat", "coop", "jobs", "museum", "tel", "travel",
+    "com",
+    "net",
+    "org",
+    "edu",
+    "gov",
+    "mil",
+    "int",
+    "info",
+    "biz",
+    "name",
+    "pro",
+    "mobi",
+    "app",
+    "dev",
+    "io",
+    "xyz",
+    "online",
+    "site",
+    "shop",
+    "club",
+    "top",
+    "tech",
+    "store",
+    "cloud",
+    "live",
+    "email",
+    "onion",
+    "example",
+    "test",
+    "invalid",
+    "local",
+    "localhost",
+    "internal",
+    "arpa",
+    "aero",
+    "asia",
+    "cat",
+    "coop",
+    "jobs",
+    "museum",
+    "tel",
+    "travel",
 ];
 
 fn is_local_char(b: u8) -> bool {
@@ -20,7 +58,9 @@ fn is_local_char(b: u8) -> bool {
 /// Whether `label` is a DNS label: 1-63 letters, digits and inner hyphens.
 fn label_ok(label: &[u8]) -> bool {
     (1..=63).contains(&label.len())
-        && label.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        && label
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
         && label.first() != Some(&b'-')
         && label.last() != Some(&b'-')
 }
@@ -46,7 +86,8 @@ fn host_ok(host: &[u8]) -> bool {
 /// in one case. Rejects most letter runs in random binary data.
 fn case_plausible(labels: &[&[u8]]) -> bool {
     let tld = labels.last().copied().unwrap_or_default();
-    let tld_one_case = !tld.iter().any(u8::is_ascii_uppercase) || !tld.iter().any(u8::is_ascii_lowercase);
+    let tld_one_case =
+        !tld.iter().any(u8::is_ascii_uppercase) || !tld.iter().any(u8::is_ascii_lowercase);
     tld_one_case
         && labels.iter().all(|label| {
             !label
@@ -58,7 +99,9 @@ fn case_plausible(labels: &[&[u8]]) -> bool {
 /// Checks an e-mail address; returns its range inside `candidate` (leading
 /// dots and symbols are trimmed off the local part).
 pub fn check_email(candidate: &[u8], around: &Around<'_>) -> Option<Range<usize>> {
-    if around.after_is(|b| b.is_ascii_alphanumeric() || b == b'-') {
+    if around.after_is(|b| b.is_ascii_alphanumeric() || b == b'-')
+        || around.before_is(is_local_char)
+    {
         return None;
     }
     let at = candidate.iter().position(|&b| b == b'@')?;
@@ -99,10 +142,7 @@ pub fn check_url(candidate: &[u8], around: &Around<'_>) -> Option<Range<usize>> 
         .position(|&b| matches!(b, b'/' | b'?' | b'#'))
         .unwrap_or(rest.len());
     let authority = &rest[..host_end];
-    let host = authority
-        .rsplit(|&b| b == b'@')
-        .next()
-        .unwrap_or(authority);
+    let host = authority.rsplit(|&b| b == b'@').next().unwrap_or(authority);
     let host = host.split(|&b| b == b':').next().unwrap_or(host);
     let is_file = url[..scheme_end].eq_ignore_ascii_case(b"file");
     let host_valid = host_ok(host)
@@ -115,15 +155,21 @@ pub fn check_url(candidate: &[u8], around: &Around<'_>) -> Option<Range<usize>> 
 /// Whether `candidate` is a domain name standing on its own with a
 /// generic or two-letter TLD.
 pub fn check_domain(candidate: &[u8], around: &Around<'_>) -> bool {
-    let joined = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'@' | b'/' | b'\\');
-    if around.before_is(joined) || around.after_is(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'@')) {
+    let joined =
+        |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'@' | b'/' | b'\\');
+    if around.before_is(joined)
+        || around.after_is(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'@'))
+    {
         return false;
     }
     if !host_ok(candidate) {
         return false;
     }
     let labels: Vec<&[u8]> = candidate.split(|&b| b == b'.').collect();
-    let second_level = labels.get(labels.len().saturating_sub(2)).copied().unwrap_or_default();
+    let second_level = labels
+        .get(labels.len().saturating_sub(2))
+        .copied()
+        .unwrap_or_default();
     let tld_len = labels.last().map_or(0, |l| l.len());
     let min_second_level = if tld_len == 2 { 3 } else { 2 };
     if second_level.len() < min_second_level || !second_level.iter().any(u8::is_ascii_alphabetic) {
@@ -143,9 +189,9 @@ fn parse_ipv4(text: &[u8]) -> Option<[u8; 4]> {
         if part.is_empty() || part.len() > 3 || (part.len() > 1 && part[0] == b'0') {
             return None;
         }
-        let value = part
-            .iter()
-            .try_fold(0u32, |acc, &b| b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0')))?;
+        let value = part.iter().try_fold(0u32, |acc, &b| {
+            b.is_ascii_digit().then(|| acc * 10 + u32::from(b - b'0'))
+        })?;
         *octet = u8::try_from(value).ok()?;
     }
     parts.next().is_none().then_some(out)
@@ -158,7 +204,8 @@ pub fn check_ipv4(candidate: &[u8], around: &Around<'_>) -> bool {
         return false;
     }
     let continues = around.after_is(|b| b.is_ascii_alphanumeric() || b == b'_')
-        || (around.after == Some(b'.') && around.after_n(1).is_some_and(|b| b.is_ascii_alphanumeric()));
+        || (around.after == Some(b'.')
+            && around.after_n(1).is_some_and(|b| b.is_ascii_alphanumeric()));
     !continues && parse_ipv4(candidate).is_some_and(|o| o != [0, 0, 0, 0])
 }
 
@@ -175,10 +222,7 @@ pub fn check_ipv6(candidate: &[u8], around: &Around<'_>) -> bool {
     let Ok(text) = std::str::from_utf8(candidate) else {
         return false;
     };
-    groups_with_digits >= 2
-        && text
-            .parse::<Ipv6Addr>()
-            .is_ok_and(|a| !a.is_unspecified())
+    groups_with_digits >= 2 && text.parse::<Ipv6Addr>().is_ok_and(|a| !a.is_unspecified())
 }
 
 /// Whether `candidate` is a MAC address, not all one byte value.

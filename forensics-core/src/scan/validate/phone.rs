@@ -10,10 +10,32 @@ const TWO_DIGIT: &[u32] = &[
 
 /// Three-digit country code ranges in use (inclusive).
 const THREE_DIGIT: &[(u32, u32)] = &[
-    (211, 213), (216, 216), (218, 218), (220, 269), (290, 291), (297, 299), (350, 359),
-    (370, 383), (385, 387), (389, 389), (420, 421), (423, 423), (500, 509), (590, 599),
-    (670, 670), (672, 683), (685, 692), (850, 850), (852, 853), (855, 856), (880, 880),
-    (886, 886), (960, 968), (970, 977), (992, 996), (998, 998),
+    (211, 213),
+    (216, 216),
+    (218, 218),
+    (220, 269),
+    (290, 291),
+    (297, 299),
+    (350, 359),
+    (370, 383),
+    (385, 387),
+    (389, 389),
+    (420, 421),
+    (423, 423),
+    (500, 509),
+    (590, 599),
+    (670, 670),
+    (672, 683),
+    (685, 692),
+    (850, 850),
+    (852, 853),
+    (855, 856),
+    (880, 880),
+    (886, 886),
+    (960, 968),
+    (970, 977),
+    (992, 996),
+    (998, 998),
 ];
 
 /// Whether the digits start with an assigned country code.
@@ -26,7 +48,9 @@ pub fn country_code_ok(digits: &[u8]) -> bool {
     };
     matches!(digits.first(), Some(b'1' | b'7'))
         || TWO_DIGIT.contains(&prefix(2))
-        || THREE_DIGIT.iter().any(|&(lo, hi)| (lo..=hi).contains(&prefix(3)))
+        || THREE_DIGIT
+            .iter()
+            .any(|&(lo, hi)| (lo..=hi).contains(&prefix(3)))
 }
 
 /// Whether `candidate` (`+` and digits) is an E.164 number on its own.
@@ -51,10 +75,22 @@ mod tests {
     #[test]
     fn country_codes() {
         let t = b"+4915123456789";
-        let a = Around { text: t, start: 0, end: t.len(), before: None, after: None };
+        let a = Around {
+            text: t,
+            start: 0,
+            end: t.len(),
+            before: None,
+            after: None,
+        };
         assert!(check(t, &a));
         let t = b"+2801234567";
-        let a = Around { text: t, start: 0, end: t.len(), before: None, after: None };
+        let a = Around {
+            text: t,
+            start: 0,
+            end: t.len(),
+            before: None,
+            after: None,
+        };
         assert!(!check(t, &a));
     }
 }
