@@ -265,20 +265,20 @@ impl<'o> Engine<'o> {
         *budget = budget.saturating_sub(ATTEMPT_COST_BYTES);
         let max_output = limits.max_output_bytes.min(*budget);
         let mut decoded = recurse::decode(container, input, limits, max_output);
-        if decoded.input_exhausted {
-            if let Place::Media {
+        if decoded.input_exhausted
+            && let Place::Media {
                 buf_image_offset,
                 source: Some(source),
             } = place
+        {
+            let at = buf_image_offset.saturating_add(source_pos as u64);
+            let buffer_end = buf_image_offset.saturating_add(text.bytes.len() as u64);
+            let mut cursor = EvidenceCursor::new(*source);
+            if text.utf16.is_none()
+                && buffer_end < source.len()
+                && cursor.seek(SeekFrom::Start(at)).is_ok()
             {
-                let at = buf_image_offset.saturating_add(source_pos as u64);
-                let buffer_end = buf_image_offset.saturating_add(text.bytes.len() as u64);
-                if text.utf16.is_none() && buffer_end < source.len() {
-                    let mut cursor = EvidenceCursor::new(*source);
-                    if cursor.seek(SeekFrom::Start(at)).is_ok() {
-                        decoded = recurse::decode(container, cursor.by_ref(), limits, max_output);
-                    }
-                }
+                decoded = recurse::decode(container, cursor.by_ref(), limits, max_output);
             }
         }
         if decoded.bytes.is_empty() {

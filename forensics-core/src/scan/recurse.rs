@@ -223,7 +223,7 @@ mod tests {
         let limits = RecursionLimits::default();
         let out = decode(Container::Base64, text.as_bytes(), &limits, 1 << 20);
         assert_eq!(out.bytes, vec![0x5au8; 120]);
-        let digits = vec![b'7'; 200];
+        let digits = [b'7'; 200];
         assert!(
             decode(Container::Base64, &digits[..], &limits, 1 << 20)
                 .bytes

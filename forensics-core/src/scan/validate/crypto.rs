@@ -107,12 +107,11 @@ pub fn bech32_valid(text: &[u8]) -> bool {
     let Some(program) = convert_bits_5_to_8(&data[1..data.len() - 6]) else {
         return false;
     };
-    let len_ok = if version == 0 {
+    if version == 0 {
         matches!(program.len(), 20 | 32)
     } else {
         (2..=40).contains(&program.len())
-    };
-    len_ok
+    }
 }
 
 fn convert_bits_5_to_8(data: &[u8]) -> Option<Vec<u8>> {
