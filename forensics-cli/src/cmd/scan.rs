@@ -77,15 +77,25 @@ pub(crate) fn run(args: &ScanArgs) -> anyhow::Result<Outcome> {
         write_histograms(dir, &histogram)?;
     }
     if args.histogram_only {
+        let mut out = BufWriter::new(std::io::stdout().lock());
         for entry in &histogram {
             if args.json {
-                output::json_line(
+                serde_json::to_writer(
+                    &mut out,
                     &json!({"type": "histogram", "kind": entry.kind, "value": entry.value, "count": entry.count}),
                 )?;
+                out.write_all(b"\n")?;
             } else {
-                println!("{}\tn={}\t{}", entry.kind.name(), entry.count, entry.value);
+                writeln!(
+                    out,
+                    "{}\tn={}\t{}",
+                    entry.kind.name(),
+                    entry.count,
+                    entry.value
+                )?;
             }
         }
+        out.flush()?;
     } else if args.json {
         for feature in &report.features {
             output::json_line(feature)?;
