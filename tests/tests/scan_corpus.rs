@@ -72,3 +72,54 @@ fn output_is_the_same_at_any_page_size_and_thread_count() {
         assert_eq!(scan(&all), reference, "with {args:?}");
     }
 }
+
+#[test]
+fn keywords_histograms_and_bad_kinds_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = dir.path().join("small.raw");
+    let mut bytes = vec![0u8; 8192];
+    bytes[100..125].copy_from_slice(b"mail alice@example.org ok");
+    bytes[4000..4025].copy_from_slice(b"mail alice@example.org ok");
+    bytes[6000..6016].copy_from_slice(b"The SECRET plan.");
+    std::fs::write(&image, &bytes).unwrap();
+    let image = image.to_str().unwrap();
+    let list = dir.path().join("keywords.txt");
+    std::fs::write(&list, "secret plan\nre:alice@[a-z]+\n").unwrap();
+    let hits = scan(&[
+        "scan",
+        "--json",
+        "-i",
+        "--keywords",
+        list.to_str().unwrap(),
+        image,
+    ]);
+    let values: Vec<serde_json::Value> = hits
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let found: Vec<(u64, &str)> = values
+        .iter()
+        .map(|v| {
+            (
+                v["image_offset"].as_u64().unwrap(),
+                v["value"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (105, "alice@example"),
+            (4005, "alice@example"),
+            (6004, "SECRET plan")
+        ]
+    );
+    let histogram = scan(&["scan", "--json", "--histogram-only", image]);
+    assert!(
+        histogram
+            .contains(r#""count":2,"kind":"email","type":"histogram","value":"alice@example.org""#),
+        "{histogram}"
+    );
+    let bad = forensics(&["scan", "--features", "nonsense", image]);
+    assert_eq!(bad.status.code(), Some(2));
+}
