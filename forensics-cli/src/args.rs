@@ -104,6 +104,8 @@ pub(crate) enum Command {
     Acquire(AcquireArgs),
     /// Carve files from raw media by their structure (validated, fragment-aware).
     Carve(CarveArgs),
+    /// Feature extraction (e-mail, URL, card numbers, IBAN, bitcoin, ...) and keyword search.
+    Scan(ScanArgs),
     /// The case database: init, add evidence, list, tag, note, log, verify, keys.
     Case {
         #[command(subcommand)]
@@ -251,6 +253,44 @@ pub(crate) struct HashArgs {
     #[arg(long)]
     pub json: bool,
     /// Hashing threads (0 = one per core, 1 = no extra threads).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+}
+
+/// Arguments of `forensics scan`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ScanArgs {
+    /// The evidence file (first segment for split and E01 images).
+    pub evidence: PathBuf,
+    /// Comma-separated kinds: email, url, domain, ipv4, ipv6, mac, ccn, iban,
+    /// phone, btc, eth, gps (default: all).
+    #[arg(long, value_delimiter = ',')]
+    pub features: Vec<String>,
+    /// Keyword file: one keyword a line, `re:` prefix for a regular expression.
+    #[arg(long, value_name = "FILE")]
+    pub keywords: Option<PathBuf>,
+    /// Match keywords ignoring ASCII case.
+    #[arg(long, short = 'i')]
+    pub ignore_case: bool,
+    /// Also write one `KIND_histogram.txt` per kind into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub histogram: Option<PathBuf>,
+    /// Print the histograms instead of the features.
+    #[arg(long)]
+    pub histogram_only: bool,
+    /// Do not search UTF-16LE text.
+    #[arg(long)]
+    pub no_utf16: bool,
+    /// Do not decode gzip, zlib, ZIP and base64 data found in the stream.
+    #[arg(long)]
+    pub no_recurse: bool,
+    /// Page size (suffixes K, M, G).
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "16M")]
+    pub page_size: u64,
+    /// Print JSON Lines instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Scan threads (0 = one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
 }

@@ -41,6 +41,7 @@ pub mod fs;
 pub mod hash;
 pub mod problem;
 pub mod report;
+pub mod scan;
 pub mod time;
 pub mod volume;
 

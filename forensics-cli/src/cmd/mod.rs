@@ -11,6 +11,7 @@ mod hash;
 mod hash_sink;
 mod hashset;
 mod info;
+mod scan;
 mod verify;
 
 use crate::Outcome;
@@ -69,6 +70,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<Outcome> {
         } => audit::run(&list, &paths, json, threads),
         Command::Acquire(acquire_args) => acquire::run(&acquire_args),
         Command::Carve(carve_args) => carve::run(&carve_args),
+        Command::Scan(scan_args) => scan::run(&scan_args),
         Command::Case { action } => case::run(action),
     }
 }
