@@ -398,27 +398,7 @@ pub(crate) enum CaseAction {
     },
     /// Register evidence (digests on intake) and ingest its file systems;
     /// running it again resumes an interrupted ingest.
-    Add {
-        /// The case file.
-        case: PathBuf,
-        /// Evidence files (first segment for split and E01 images).
-        #[arg(required = true)]
-        evidence: Vec<PathBuf>,
-        /// Match every file against this hash set (.fhs); repeatable.
-        #[arg(long, value_name = "SET")]
-        hash_set: Vec<PathBuf>,
-        /// Hashing threads (0 = one per core).
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Files stored per transaction.
-        #[arg(long, default_value_t = 1000)]
-        batch: usize,
-        /// Print JSON Lines instead of text.
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        who: ExaminerArgs,
-    },
+    Add(CaseAddArgs),
     /// List the files in the case.
     Ls {
         /// The case file.
@@ -562,4 +542,39 @@ pub(crate) enum CaseAction {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// Arguments of `forensics case add`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CaseAddArgs {
+    /// The case file.
+    pub case: PathBuf,
+    /// Evidence files (first segment for split and E01 images).
+    #[arg(required = true)]
+    pub evidence: Vec<PathBuf>,
+    /// Match every file against this hash set (.fhs); repeatable.
+    #[arg(long, value_name = "SET")]
+    pub hash_set: Vec<PathBuf>,
+    /// Hashing threads (0 = one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Files stored per transaction.
+    #[arg(long, default_value_t = 1000)]
+    pub batch: usize,
+    /// Also carve the space no file system uses; carved files are hashed,
+    /// matched against the hash sets and stored as objects.
+    #[arg(long)]
+    pub carve: bool,
+    /// With --carve: only these types (comma-separated; default all).
+    #[arg(long, value_delimiter = ',', requires = "carve")]
+    pub carve_types: Vec<String>,
+    /// Also scan the media for features (e-mail, URL, card numbers, ...),
+    /// each linked to the file that holds it.
+    #[arg(long)]
+    pub scan: bool,
+    /// Print JSON Lines instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub who: ExaminerArgs,
 }

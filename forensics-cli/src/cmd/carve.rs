@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use forensics_core::carve::{self, CarveOptions, CarveReport, Carved};
-use forensics_core::evidence::{self, EvidenceSource, Window};
+use forensics_core::evidence::{self, EvidenceSource};
 use forensics_core::fs;
 use forensics_core::volume::ByteRange;
 use serde_json::json;
@@ -23,30 +23,7 @@ fn unallocated_ranges(
     media: &Arc<dyn EvidenceSource>,
     partition: Option<u32>,
 ) -> anyhow::Result<(Vec<ByteRange>, String)> {
-    let layout = fs::layout(media)?;
-    let mut ranges = Vec::new();
-    let mut with_fs = 0usize;
-    for volume in &layout.volumes {
-        if partition.is_some() && volume.partition_index != partition {
-            continue;
-        }
-        if volume.fs_type.is_none() {
-            ranges.push(ByteRange {
-                image_offset: volume.image_offset,
-                len_bytes: volume.len_bytes,
-            });
-            continue;
-        }
-        let window = Window::new(media.clone(), volume.image_offset, volume.len_bytes)?;
-        let file_system = fs::open(Arc::new(window))?;
-        with_fs += 1;
-        for range in file_system.unallocated()? {
-            ranges.push(ByteRange {
-                image_offset: volume.image_offset + range.image_offset,
-                len_bytes: range.len_bytes,
-            });
-        }
-    }
+    let (ranges, with_fs) = fs::unallocated_ranges(media, partition, None)?;
     if with_fs == 0 {
         bail!("--unallocated: no file system found on the media");
     }

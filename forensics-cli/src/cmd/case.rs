@@ -6,7 +6,7 @@
 //! chain head, to be recorded outside the case.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, bail};
@@ -22,7 +22,9 @@ use serde_json::json;
 
 use super::case_access::{new_passphrase, open_case, open_for_change, passphrase_for, session};
 use super::hash_sink::progress_bar;
-use crate::args::{CaseAction, ExaminerArgs};
+use crate::args::{CaseAction, CaseAddArgs, ExaminerArgs};
+use forensics_core::carve::CarveOptions;
+use forensics_core::scan::ScanOptions;
 use crate::{Outcome, output};
 
 /// `println!` that returns the error (a closed pipe) instead of panicking.
@@ -41,15 +43,7 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
             encrypt,
             who,
         } => init(&case, case_number, title, encrypt, &who),
-        CaseAction::Add {
-            case,
-            evidence,
-            hash_set,
-            threads,
-            batch,
-            json,
-            who,
-        } => add(&case, &evidence, &hash_set, threads, batch, json, &who),
+        CaseAction::Add(args) => add(&args),
         CaseAction::Ls {
             case,
             path,
@@ -204,23 +198,28 @@ impl IngestProgress for CliProgress {
     }
 }
 
-fn add(
-    path: &Path,
-    evidence: &[PathBuf],
-    hash_sets: &[PathBuf],
-    threads: usize,
-    batch: usize,
-    json: bool,
-    who: &ExaminerArgs,
-) -> anyhow::Result<Outcome> {
-    let mut case = open_for_change(path, who)?;
+fn add(args: &CaseAddArgs) -> anyhow::Result<Outcome> {
+    let CaseAddArgs {
+        case: path,
+        evidence,
+        json,
+        ..
+    } = args;
+    let json = *json;
+    let mut case = open_for_change(path, &args.who)?;
     let options = IngestOptions {
-        hash_sets: hash_sets
+        hash_sets: args
+            .hash_set
             .iter()
             .map(|set| DigestSet::open(set))
             .collect::<Result<_, _>>()?,
-        batch_files: batch,
-        threads,
+        batch_files: args.batch,
+        threads: args.threads,
+        carve: args.carve.then(|| CarveOptions {
+            types: args.carve_types.clone(),
+            ..CarveOptions::default()
+        }),
+        scan: args.scan.then(ScanOptions::default),
         file_system_opener: None,
     };
     let mut progress = CliProgress { json, bar: None };

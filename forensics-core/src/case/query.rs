@@ -299,6 +299,21 @@ impl Case {
                 "SELECT o.kind, p.image_offset, p.len_bytes, p.message
                  FROM problems p JOIN objects o ON o.id = p.object_id",
             ),
+            (
+                "carved",
+                "SELECT e.path, c.carve_index, c.type, c.image_offset, c.len_bytes, c.status,
+                        c.fragments_json, c.forensic_path, n.carve_index, c.md5, c.sha1,
+                        c.sha256, c.blake3
+                 FROM carved_files c JOIN evidence e ON e.object_id = c.evidence_id
+                 LEFT JOIN carved_files n ON n.object_id = c.nested_in",
+            ),
+            (
+                "feature",
+                "SELECT e.path, f.scan_index, f.kind, f.value, f.image_offset, f.encoding,
+                        f.forensic_path, f.context, coalesce(fi.path, '')
+                 FROM features f JOIN evidence e ON e.object_id = f.evidence_id
+                 LEFT JOIN files fi ON fi.object_id = f.file_id",
+            ),
         ];
         let mut lines = Vec::new();
         for (table, sql) in QUERIES {

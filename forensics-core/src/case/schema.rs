@@ -5,10 +5,13 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// The schema version this library writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The SQL of each migration, in order; index 0 is migration 1.
-const MIGRATIONS: &[&str] = &[include_str!("sql/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("sql/001_initial.sql"),
+    include_str!("sql/002_carved_features.sql"),
+];
 
 /// Application id stored in the SQLite header ("FCAS"), so tools can tell a
 /// case file from other SQLite files.
@@ -47,8 +50,17 @@ pub(crate) fn current_version(conn: &Connection) -> rusqlite::Result<Option<u32>
     Ok(version.and_then(|text| text.parse().ok()))
 }
 
-/// Runs every migration after `from_version`.
+/// Runs every migration after `from_version`. Foreign keys are off while a
+/// migration rebuilds a table (SQLite's documented procedure) and checked
+/// before each commit; they are on again afterwards.
 pub(crate) fn migrate(conn: &mut Connection, from_version: u32) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let migrated = run_migrations(conn, from_version);
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrated
+}
+
+fn run_migrations(conn: &mut Connection, from_version: u32) -> rusqlite::Result<()> {
     for (index, sql) in MIGRATIONS.iter().enumerate() {
         let version = index as u32 + 1;
         if version <= from_version {
@@ -62,6 +74,17 @@ pub(crate) fn migrate(conn: &mut Connection, from_version: u32) -> rusqlite::Res
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
         tx.execute_batch(sql)?;
+        let dangling: i64 = tx.query_row(
+            "SELECT count(*) FROM pragma_foreign_key_check",
+            [],
+            |row| row.get(0),
+        )?;
+        if dangling > 0 {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some(format!("migration {version} leaves {dangling} dangling references")),
+            ));
+        }
         tx.execute(
             "INSERT OR REPLACE INTO schema_info (key, value) VALUES ('version', ?1)",
             params![version.to_string()],

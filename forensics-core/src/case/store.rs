@@ -35,6 +35,8 @@ pub enum ObjectKind {
     FileSystem,
     /// A file-system entry.
     File,
+    /// A file carved from the media (or from a carved container).
+    Carved,
 }
 
 impl ObjectKind {
@@ -45,6 +47,7 @@ impl ObjectKind {
             Self::Volume => "volume",
             Self::FileSystem => "file_system",
             Self::File => "file",
+            Self::Carved => "carved",
         }
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::Error;
 use super::{FsType, detect};
 use crate::evidence::{EvidenceSource, Window};
-use crate::volume::{self, PartitionTable};
+use crate::volume::{self, ByteRange, PartitionTable};
 
 /// One place a file system may live: a partition, or the whole medium.
 #[derive(Debug, Clone, Serialize)]
@@ -108,3 +108,56 @@ pub fn open_volume(
     let fs = super::open(Arc::new(window))?;
     Ok((volume.clone(), fs))
 }
+
+/// The media ranges no file system uses: each file system's unallocated
+/// space, whole volumes without a recognised file system, and (for the
+/// whole medium) the gaps no partition covers. With `partition_index`, only
+/// that partition. Also returns how many file systems were read. Sorted by
+/// offset.
+pub fn unallocated_ranges(
+    media: &Arc<dyn EvidenceSource>,
+    partition_index: Option<u32>,
+    opener: Option<OpenFs>,
+) -> Result<(Vec<ByteRange>, usize), Error> {
+    let layout = layout(media)?;
+    let mut ranges = Vec::new();
+    let mut file_systems = 0usize;
+    for volume in &layout.volumes {
+        if partition_index.is_some() && volume.partition_index != partition_index {
+            continue;
+        }
+        let whole = ByteRange {
+            image_offset: volume.image_offset,
+            len_bytes: volume.len_bytes,
+        };
+        if volume.fs_type.is_none() {
+            ranges.push(whole);
+            continue;
+        }
+        let window: Arc<dyn EvidenceSource> = Arc::new(Window::new(
+            media.clone(),
+            volume.image_offset,
+            volume.len_bytes,
+        )?);
+        let open = opener.unwrap_or(super::open);
+        let file_system = open(window)?;
+        file_systems += 1;
+        for range in file_system.unallocated()? {
+            ranges.push(ByteRange {
+                image_offset: volume.image_offset.saturating_add(range.image_offset),
+                len_bytes: range.len_bytes,
+            });
+        }
+    }
+    if partition_index.is_none()
+        && let Some(table) = &layout.partition_table
+    {
+        ranges.extend(table.unpartitioned.iter().copied());
+    }
+    ranges.sort_by_key(|range| (range.image_offset, range.len_bytes));
+    Ok((ranges, file_systems))
+}
+
+/// Opens a file system on a volume (a plug point for readers outside the
+/// crate, as in ingest).
+pub type OpenFs = fn(Arc<dyn EvidenceSource>) -> Result<Box<dyn super::FileSystem>, Error>;

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 pub use crate::time::Timestamp;
 pub use entry::{ByteRun, EntryKind, FileEntry, Times};
-pub use layout::{Layout, VolumeLayout, layout, open_volume};
+pub use layout::{Layout, OpenFs, VolumeLayout, layout, open_volume, unallocated_ranges};
 pub use ntfs::NtfsFileSystem;
 
 use crate::Problem;

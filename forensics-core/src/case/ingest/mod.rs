@@ -10,6 +10,7 @@
 //! Every transaction carries its custody entry.
 
 mod register;
+mod stages;
 mod rows;
 pub(crate) use rows::batch_digest as rows_digest;
 mod volume;
@@ -34,6 +35,12 @@ pub struct IngestOptions {
     pub batch_files: usize,
     /// Hashing threads for the evidence and large files (0 = one per core).
     pub threads: usize,
+    /// Carve the space no file system uses (after the walk), storing the
+    /// carved files as objects; `None` = no carving.
+    pub carve: Option<crate::carve::CarveOptions>,
+    /// Scan the media for features (after the walk), linking each to the
+    /// file that holds it; `None` = no scan.
+    pub scan: Option<crate::scan::ScanOptions>,
     /// Opens the file system of a volume; `None` = [`crate::fs::open`].
     /// A plug point for file-system readers outside this crate (and tests).
     pub file_system_opener: Option<FsOpener>,
@@ -89,6 +96,10 @@ pub struct EvidenceSummary {
     pub files_added: u64,
     /// Problems recorded for the evidence and its objects.
     pub problems: u64,
+    /// Carved files of the evidence in the case.
+    pub carved_files: u64,
+    /// Features of the evidence in the case.
+    pub features: u64,
     /// Why the item could not be added or ingested (nothing of it changed
     /// after the last committed transaction); `None` when it was.
     pub error: Option<String>,
@@ -107,6 +118,8 @@ impl EvidenceSummary {
             files: 0,
             files_added: 0,
             problems: 0,
+            carved_files: 0,
+            features: 0,
             error: Some(error.to_string()),
         }
     }
@@ -178,6 +191,13 @@ fn ingest_one(
                 volume::ingest_volume(case, &evidence.source, &pending, options, progress, cancel)?;
         }
         register::finish(case, registered.object_id)?;
+    }
+    if options.carve.is_some() || options.scan.is_some() {
+        let evidence = match registered.evidence {
+            Some(evidence) => evidence,
+            None => crate::evidence::open(&absolute)?,
+        };
+        stages::run(case, registered.object_id, &evidence.source, options, cancel)?;
     }
     register::summary(
         case,

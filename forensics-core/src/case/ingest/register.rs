@@ -259,15 +259,16 @@ pub(super) fn finish(case: &mut Case, evidence_id: i64) -> Result<()> {
         let totals = totals(tx, evidence_id)?;
         Ok((
             (),
-            json!({"evidence_id": evidence_id, "volumes": totals.0, "file_systems": totals.1,
-                   "files": totals.2, "problems": totals.3}),
+            json!({"evidence_id": evidence_id, "volumes": totals[0], "file_systems": totals[1],
+                   "files": totals[2], "problems": totals[3]}),
         ))
     })?;
     Ok(())
 }
 
-/// Volumes, file systems, files and problems of one evidence item.
-fn totals(conn: &rusqlite::Connection, evidence_id: i64) -> rusqlite::Result<(u64, u64, u64, u64)> {
+/// Volumes, file systems, files, problems, carved files and features of one
+/// evidence item.
+fn totals(conn: &rusqlite::Connection, evidence_id: i64) -> rusqlite::Result<[u64; 6]> {
     conn.query_row(
         "SELECT
             (SELECT count(*) FROM volumes WHERE evidence_id = ?1),
@@ -281,15 +282,16 @@ fn totals(conn: &rusqlite::Connection, evidence_id: i64) -> rusqlite::Result<(u6
                                    JOIN volumes v ON v.object_id = s.volume_id WHERE v.evidence_id = ?1)
                 OR p.object_id IN (SELECT f.object_id FROM files f
                                    JOIN file_systems s ON s.object_id = f.fs_id
-                                   JOIN volumes v ON v.object_id = s.volume_id WHERE v.evidence_id = ?1))",
+                                   JOIN volumes v ON v.object_id = s.volume_id WHERE v.evidence_id = ?1)),
+            (SELECT count(*) FROM carved_files WHERE evidence_id = ?1),
+            (SELECT count(*) FROM features WHERE evidence_id = ?1)",
         params![evidence_id],
         |row| {
-            Ok((
-                row.get::<_, i64>(0)? as u64,
-                row.get::<_, i64>(1)? as u64,
-                row.get::<_, i64>(2)? as u64,
-                row.get::<_, i64>(3)? as u64,
-            ))
+            let mut counts = [0u64; 6];
+            for (index, count) in counts.iter_mut().enumerate() {
+                *count = row.get::<_, i64>(index)?.max(0) as u64;
+            }
+            Ok(counts)
         },
     )
 }
@@ -303,7 +305,7 @@ pub(super) fn summary(
     resumed: bool,
     files_added: u64,
 ) -> Result<EvidenceSummary> {
-    let (volumes, file_systems, files, problems) =
+    let [volumes, file_systems, files, problems, carved_files, features] =
         totals(&case.conn, evidence_id).map_err(Error::sqlite(&case.path))?;
     Ok(EvidenceSummary {
         object_id: evidence_id,
@@ -315,6 +317,8 @@ pub(super) fn summary(
         files,
         files_added,
         problems,
+        carved_files,
+        features,
         error: None,
     })
 }

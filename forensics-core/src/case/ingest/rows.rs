@@ -206,22 +206,43 @@ pub(super) fn insert_file(
         )?;
     }
     for found in &file.matches {
-        tx.execute(
-            "INSERT OR IGNORE INTO hash_matches (object_id, set_name, set_kind, category, algorithm)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                object_id,
-                found.set_name,
-                found.kind.name(),
-                found.category,
-                found.algorithm.name()
-            ],
-        )?;
+        insert_match(tx, object_id, found)?;
     }
     if let Some(problem) = &file.problem {
         super::register::insert_problem(tx, object_id, problem, volume_image_offset)?;
     }
     Ok(object_id)
+}
+
+/// Stores one hash-set match of `object_id`.
+pub(super) fn insert_match(
+    tx: &rusqlite::Transaction<'_>,
+    object_id: i64,
+    found: &SetMatch,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO hash_matches (object_id, set_name, set_kind, category, algorithm)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            object_id,
+            found.set_name,
+            found.kind.name(),
+            found.category,
+            found.algorithm.name()
+        ],
+    )?;
+    Ok(())
+}
+
+/// A column value as the text the row digests hash.
+pub(super) fn value_text(value: rusqlite::types::Value) -> String {
+    match value {
+        rusqlite::types::Value::Null => "\u{0}null".to_string(),
+        rusqlite::types::Value::Integer(i) => i.to_string(),
+        rusqlite::types::Value::Real(r) => r.to_string(),
+        rusqlite::types::Value::Text(t) => t,
+        rusqlite::types::Value::Blob(b) => hash::to_hex(&b),
+    }
 }
 
 /// BLAKE3 (hex) over the file rows of `fs_id` with walk index in
@@ -245,14 +266,7 @@ pub(crate) fn batch_digest(
         count += 1;
         // Column 0 is the object id, which a resumed ingest may number differently.
         for index in 1..columns {
-            let value: rusqlite::types::Value = row.get(index)?;
-            let text = match value {
-                rusqlite::types::Value::Null => "\u{0}null".to_string(),
-                rusqlite::types::Value::Integer(i) => i.to_string(),
-                rusqlite::types::Value::Real(r) => r.to_string(),
-                rusqlite::types::Value::Text(t) => t,
-                rusqlite::types::Value::Blob(b) => hash::to_hex(&b),
-            };
+            let text = value_text(row.get(index)?);
             hasher.update(&(text.len() as u64).to_le_bytes());
             hasher.update(text.as_bytes());
         }
