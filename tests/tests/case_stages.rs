@@ -23,6 +23,9 @@ fn case_cmd(args: &[&str]) -> serde_json::Value {
         "{args:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
+    if !args.contains(&"--json") {
+        return serde_json::Value::Null;
+    }
     json_lines(&output.stdout)
         .into_iter()
         .find(|line| line["type"] == "evidence")
@@ -74,8 +77,14 @@ fn carving_and_scanning_through_a_case_store_once_and_verify() {
     let dump_before = Case::open(&case).unwrap().normalised_dump().unwrap();
     let second = case_cmd(&add);
     assert_eq!(second["carved_files"], first["carved_files"]);
-    assert_eq!(count(&case, "SELECT count(*) FROM features"), features_before);
-    assert_eq!(Case::open(&case).unwrap().normalised_dump().unwrap(), dump_before);
+    assert_eq!(
+        count(&case, "SELECT count(*) FROM features"),
+        features_before
+    );
+    assert_eq!(
+        Case::open(&case).unwrap().normalised_dump().unwrap(),
+        dump_before
+    );
     for action in ["carve", "scan"] {
         let sql = format!("SELECT count(*) FROM custody_log WHERE action = '{action}'");
         assert_eq!(count(&case, &sql), 1, "{action} entries");

@@ -23,9 +23,9 @@ use serde_json::json;
 use super::case_access::{new_passphrase, open_case, open_for_change, passphrase_for, session};
 use super::hash_sink::progress_bar;
 use crate::args::{CaseAction, CaseAddArgs, ExaminerArgs};
+use crate::{Outcome, output};
 use forensics_core::carve::CarveOptions;
 use forensics_core::scan::ScanOptions;
-use crate::{Outcome, output};
 
 /// `println!` that returns the error (a closed pipe) instead of panicking.
 macro_rules! say {

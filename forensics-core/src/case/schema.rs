@@ -74,15 +74,16 @@ fn run_migrations(conn: &mut Connection, from_version: u32) -> rusqlite::Result<
             tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         }
         tx.execute_batch(sql)?;
-        let dangling: i64 = tx.query_row(
-            "SELECT count(*) FROM pragma_foreign_key_check",
-            [],
-            |row| row.get(0),
-        )?;
+        let dangling: i64 =
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |row| {
+                row.get(0)
+            })?;
         if dangling > 0 {
             return Err(rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
-                Some(format!("migration {version} leaves {dangling} dangling references")),
+                Some(format!(
+                    "migration {version} leaves {dangling} dangling references"
+                )),
             ));
         }
         tx.execute(
@@ -92,4 +93,63 @@ fn run_migrations(conn: &mut Connection, from_version: u32) -> rusqlite::Result<
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_case_migrates_keeping_its_objects_and_links() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        configure(&conn).unwrap();
+        migrate_to(&mut conn, 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO objects (id, parent_id, kind) VALUES (1, NULL, 'evidence'), (2, 1, 'volume');
+             INSERT INTO tags (object_id, tag, examiner, at_utc) VALUES (2, 'seen', 'x', 't');",
+        )
+        .unwrap();
+        migrate(&mut conn, 1).unwrap();
+        assert_eq!(current_version(&conn).unwrap(), Some(SCHEMA_VERSION));
+        let kinds: Vec<String> = conn
+            .prepare("SELECT kind FROM objects ORDER BY id")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(kinds, ["evidence", "volume"]);
+        conn.execute(
+            "INSERT INTO objects (parent_id, kind) VALUES (1, 'carved')",
+            [],
+        )
+        .unwrap();
+        let foreign_keys: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(foreign_keys, 1);
+        let dangling = conn.execute(
+            "INSERT INTO tags (object_id, tag, examiner, at_utc) VALUES (99, 'x', 'x', 't')",
+            [],
+        );
+        assert!(
+            dangling.is_err(),
+            "foreign keys are enforced after the migration"
+        );
+    }
+
+    /// Brings an empty database to exactly `version`.
+    fn migrate_to(conn: &mut Connection, version: u32) -> rusqlite::Result<()> {
+        conn.execute_batch(
+            "CREATE TABLE schema_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+        )?;
+        for sql in &MIGRATIONS[..version as usize] {
+            conn.execute_batch(sql)?;
+        }
+        conn.execute(
+            "INSERT INTO schema_info (key, value) VALUES ('version', ?1)",
+            params![version.to_string()],
+        )?;
+        Ok(())
+    }
 }

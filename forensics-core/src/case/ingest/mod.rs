@@ -10,8 +10,8 @@
 //! Every transaction carries its custody entry.
 
 mod register;
-mod stages;
 mod rows;
+mod stages;
 pub(crate) use rows::batch_digest as rows_digest;
 mod volume;
 
@@ -197,7 +197,13 @@ fn ingest_one(
             Some(evidence) => evidence,
             None => crate::evidence::open(&absolute)?,
         };
-        stages::run(case, registered.object_id, &evidence.source, options, cancel)?;
+        stages::run(
+            case,
+            registered.object_id,
+            &evidence.source,
+            options,
+            cancel,
+        )?;
     }
     register::summary(
         case,

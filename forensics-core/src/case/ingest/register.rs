@@ -305,8 +305,14 @@ pub(super) fn summary(
     resumed: bool,
     files_added: u64,
 ) -> Result<EvidenceSummary> {
-    let [volumes, file_systems, files, problems, carved_files, features] =
-        totals(&case.conn, evidence_id).map_err(Error::sqlite(&case.path))?;
+    let [
+        volumes,
+        file_systems,
+        files,
+        problems,
+        carved_files,
+        features,
+    ] = totals(&case.conn, evidence_id).map_err(Error::sqlite(&case.path))?;
     Ok(EvidenceSummary {
         object_id: evidence_id,
         path: path.to_path_buf(),

@@ -73,11 +73,12 @@ fn carve_stage(
 ) -> Result<u64> {
     let mut carve_options = carve_options.clone();
     if carve_options.ranges.is_none() {
-        let (ranges, _) =
-            crate::fs::unallocated_ranges(media, None, options.file_system_opener)
-                .map_err(|e| Error::Invalid(format!("carving: {e}")))?;
+        let (ranges, _) = crate::fs::unallocated_ranges(media, None, options.file_system_opener)
+            .map_err(|e| Error::Invalid(format!("carving: {e}")))?;
         carve_options.ranges = Some(ranges);
-        carve_options.path_prefix.get_or_insert_with(|| "unalloc".into());
+        carve_options
+            .path_prefix
+            .get_or_insert_with(|| "unalloc".into());
     }
     let report = carve::carve(media.as_ref(), &carve_options)
         .map_err(|e| Error::Invalid(format!("carving: {e}")))?;
@@ -94,7 +95,8 @@ fn carve_stage(
             vec![ByteRun::data(file.image_offset, file.length)]
         } else {
             let runs = file.fragments.iter();
-            runs.map(|f| ByteRun::data(f.image_offset, f.length)).collect()
+            runs.map(|f| ByteRun::data(f.image_offset, f.length))
+                .collect()
         };
         let digests = hash::hash_runs(media.as_ref(), &runs, &hash_options, &mut NoSink, cancel)?;
         let matches = rows::lookup(&options.hash_sets, Some(&digests));
@@ -229,7 +231,13 @@ fn scan_stage(
     let count = report.features.len() as u64;
     case.write("scan", |tx, _| {
         for (index, feature) in report.features.iter().enumerate() {
-            insert_feature(tx, evidence_id, index, feature, file_at(&runs, feature.image_offset))?;
+            insert_feature(
+                tx,
+                evidence_id,
+                index,
+                feature,
+                file_at(&runs, feature.image_offset),
+            )?;
         }
         for problem in &report.problems {
             super::register::insert_problem(tx, evidence_id, problem, 0)?;
@@ -284,7 +292,11 @@ fn insert_feature(
 /// BLAKE3 over the rows a stage stored (object ids left out, as in
 /// [`rows::batch_digest`]), recorded in the stage's custody entry.
 fn table_digest(tx: &Transaction<'_>, table: &str, evidence_id: i64) -> rusqlite::Result<String> {
-    let order = if table == "features" { "scan_index" } else { "carve_index" };
+    let order = if table == "features" {
+        "scan_index"
+    } else {
+        "carve_index"
+    };
     let sql = format!("SELECT * FROM {table} WHERE evidence_id = ?1 ORDER BY {order}");
     let mut statement = tx.prepare(&sql)?;
     let columns = statement.column_count();
