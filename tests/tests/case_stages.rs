@@ -90,6 +90,28 @@ fn carving_and_scanning_through_a_case_store_once_and_verify() {
         assert_eq!(count(&case, &sql), 1, "{action} entries");
     }
     case_cmd(&["verify", case_arg]);
+
+    let report = dir.path().join("report.html");
+    let report_arg = report.to_str().unwrap();
+    case_cmd(&[
+        "report",
+        case_arg,
+        "--format",
+        "html",
+        "--out",
+        report_arg,
+        "--no-verify",
+    ]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(html.contains("Carved files") && html.contains("Features (most frequent values)"));
+    let recovered = rows
+        .iter()
+        .find(|(_, status, _)| status == "complete")
+        .unwrap();
+    assert!(
+        html.contains(&recovered.0),
+        "carved file missing from the report"
+    );
 }
 
 #[test]
@@ -124,4 +146,15 @@ fn features_of_a_memory_dump_are_stored_with_their_places() {
             .unwrap();
         assert!(found >= 1, "{} {} not stored", feature.kind, feature.value);
     }
+    let histogram = Case::open(&case).unwrap().feature_histogram(1000).unwrap();
+    let some = key
+        .features
+        .iter()
+        .find(|f| f.valid != Some(false))
+        .unwrap();
+    assert!(
+        histogram
+            .iter()
+            .any(|entry| entry.value == some.value && entry.count >= 1)
+    );
 }

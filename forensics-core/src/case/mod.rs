@@ -32,6 +32,7 @@ mod query;
 mod report_files;
 mod report_query;
 mod schema;
+mod stage_query;
 mod store;
 pub mod verify;
 
@@ -45,6 +46,7 @@ pub use query::{FileQuery, FileRow, NoteRow, ProblemRow};
 pub use report_files::{HashMatchRow, ReportByteRun, ReportFile, ReportTimes};
 pub use report_query::{EvidenceRow, FileSystemRow, TagRow, VolumeRow};
 pub use schema::SCHEMA_VERSION;
+pub use stage_query::{CarvedRow, FeatureCount};
 pub use store::{Case, CaseInfo, ObjectKind};
 
 pub use crate::time::{Clock, SteppingClock};

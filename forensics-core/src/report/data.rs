@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::case::verify::{Subject, VerifyReport};
 use crate::case::{
-    Case, CustodyEntry, EvidenceRow, FileSystemRow, NoteRow, ProblemRow, ReportFile, TagRow,
-    VolumeRow,
+    CarvedRow, Case, CustodyEntry, EvidenceRow, FeatureCount, FileSystemRow, NoteRow, ProblemRow,
+    ReportFile, TagRow, VolumeRow,
 };
 use crate::hash::to_hex;
 
@@ -89,6 +89,10 @@ pub struct ReportData {
     pub notes: Vec<NoteRow>,
     /// Problems recorded while reading the evidence.
     pub problems: Vec<ProblemRow>,
+    /// Files carved from the space no file system uses.
+    pub carved: Vec<CarvedRow>,
+    /// The most frequent values of each feature kind.
+    pub feature_histogram: Vec<FeatureCount>,
     /// The custody log.
     pub custody: Vec<CustodyEntry>,
     /// Hash of the last custody entry.
@@ -98,6 +102,9 @@ pub struct ReportData {
     /// Whether only tagged files are included.
     pub tagged_only: bool,
 }
+
+/// Values listed per feature kind in reports.
+pub const MAX_HISTOGRAM_VALUES: usize = 25;
 
 impl ReportData {
     /// Reads the case. `verification` is the result of
@@ -124,6 +131,8 @@ impl ReportData {
             tags: case.all_tags()?,
             notes: case.notes()?,
             problems: case.problems()?,
+            carved: case.carved_files()?,
+            feature_histogram: case.feature_histogram(MAX_HISTOGRAM_VALUES)?,
             chain_head: custody.last().map(|e| e.entry_hash.clone()),
             custody,
             verification: verification.map(Verification::from),

@@ -14,6 +14,7 @@ use super::content::ContentReader;
 use super::data::ReportData;
 use super::html_findings as found;
 use super::html_sections as part;
+use super::html_stages as stages;
 use super::xml::is_xml_char;
 use crate::case::ReportFile;
 
@@ -87,6 +88,16 @@ pub(super) fn sections() -> Vec<Section> {
             id: "hash-sets",
             title: "Hash-set hits",
             body: found::hash_set_hits,
+        },
+        Section {
+            id: "carved",
+            title: "Carved files",
+            body: stages::carved,
+        },
+        Section {
+            id: "features",
+            title: "Features (most frequent values)",
+            body: stages::features,
         },
         Section {
             id: "problems",
