@@ -1,9 +1,9 @@
 //! The investigator's desktop workbench over `forensics-core`.
 //!
 //! A front-end only: every evidence and case operation goes through the
-//! core's public API on background threads ([`worker`] for the case
-//! database, [`content`] for file content and pictures, [`ingest`] for the
-//! ingest queue, verification in [`custody_panel`]); the UI thread only
+//! core's public API on background threads (module `worker` for the case
+//! database, `content` for file content and pictures, `ingest` for the
+//! ingest queue, verification in `custody_panel`); the UI thread only
 //! sends requests and draws replies, so it stays responsive on large
 //! images.
 #![forbid(unsafe_code)]
