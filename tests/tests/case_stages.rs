@@ -91,6 +91,31 @@ fn carving_and_scanning_through_a_case_store_once_and_verify() {
     }
     case_cmd(&["verify", case_arg]);
 
+    let tampered = dir.path().join("tampered.case");
+    std::fs::copy(&case, &tampered).unwrap();
+    let conn = rusqlite::Connection::open(&tampered).unwrap();
+    conn.execute(
+        "UPDATE carved_files SET status = 'complete' WHERE carve_index = 0",
+        [],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE carved_files SET sha256 = 'forged' WHERE carve_index = 0",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let verify = Command::new(forensics_exe())
+        .args(["case", "verify", tampered.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        verify.status.code(),
+        Some(1),
+        "an edited carved row must fail verification"
+    );
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("carved_files"));
+
     let report = dir.path().join("report.html");
     let report_arg = report.to_str().unwrap();
     case_cmd(&[

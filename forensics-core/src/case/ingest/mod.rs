@@ -13,6 +13,7 @@ mod register;
 mod rows;
 mod stages;
 pub(crate) use rows::batch_digest as rows_digest;
+pub(crate) use rows::stage_digest;
 mod volume;
 
 use std::path::{Path, PathBuf};

@@ -273,3 +273,32 @@ pub(crate) fn batch_digest(
     }
     Ok((count, hash::to_hex(hasher.finalize().as_bytes())))
 }
+
+/// The number of rows and the BLAKE3 (hex) over the rows a carve or scan
+/// stage stored for `evidence_id` in `table` (`carved_files` or `features`),
+/// in stage order, every column but the row's own id, as [`batch_digest`].
+/// Stored in the stage's custody entry; `verify` recomputes it.
+pub(crate) fn stage_digest(
+    conn: &rusqlite::Connection,
+    table: &str,
+    evidence_id: i64,
+) -> rusqlite::Result<(u64, String)> {
+    let sql = match table {
+        "features" => "SELECT * FROM features WHERE evidence_id = ?1 ORDER BY scan_index",
+        _ => "SELECT * FROM carved_files WHERE evidence_id = ?1 ORDER BY carve_index",
+    };
+    let mut statement = conn.prepare_cached(sql)?;
+    let columns = statement.column_count();
+    let mut rows = statement.query(params![evidence_id])?;
+    let mut hasher = blake3::Hasher::new();
+    let mut count = 0u64;
+    while let Some(row) = rows.next()? {
+        count += 1;
+        for index in 1..columns {
+            let text = value_text(row.get(index)?);
+            hasher.update(&(text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+        }
+    }
+    Ok((count, hash::to_hex(hasher.finalize().as_bytes())))
+}

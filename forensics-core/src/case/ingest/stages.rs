@@ -125,7 +125,7 @@ fn carve_stage(
             "UPDATE evidence SET carve_done = 1 WHERE object_id = ?1",
             params![evidence_id],
         )?;
-        let digest = table_digest(tx, "carved_files", evidence_id)?;
+        let (_, digest) = rows::stage_digest(tx, "carved_files", evidence_id)?;
         Ok((
             (),
             json!({
@@ -246,7 +246,7 @@ fn scan_stage(
             "UPDATE evidence SET scan_done = 1 WHERE object_id = ?1",
             params![evidence_id],
         )?;
-        let digest = table_digest(tx, "features", evidence_id)?;
+        let (_, digest) = rows::stage_digest(tx, "features", evidence_id)?;
         Ok((
             (),
             json!({
@@ -287,27 +287,4 @@ fn insert_feature(
         file_id,
     ])?;
     Ok(())
-}
-
-/// BLAKE3 over the rows a stage stored (object ids left out, as in
-/// [`rows::batch_digest`]), recorded in the stage's custody entry.
-fn table_digest(tx: &Transaction<'_>, table: &str, evidence_id: i64) -> rusqlite::Result<String> {
-    let order = if table == "features" {
-        "scan_index"
-    } else {
-        "carve_index"
-    };
-    let sql = format!("SELECT * FROM {table} WHERE evidence_id = ?1 ORDER BY {order}");
-    let mut statement = tx.prepare(&sql)?;
-    let columns = statement.column_count();
-    let mut rows = statement.query(params![evidence_id])?;
-    let mut hasher = blake3::Hasher::new();
-    while let Some(row) = rows.next()? {
-        for index in 1..columns {
-            let text = rows::value_text(row.get(index)?);
-            hasher.update(&(text.len() as u64).to_le_bytes());
-            hasher.update(text.as_bytes());
-        }
-    }
-    Ok(hash::to_hex(hasher.finalize().as_bytes()))
 }

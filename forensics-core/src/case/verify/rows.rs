@@ -1,0 +1,109 @@
+//! Stored rows against their custody entries: every ingest batch's file
+//! rows, and every carve and scan stage's rows, by count and BLAKE3.
+
+use rusqlite::Connection;
+use serde_json::Value;
+
+use super::{Failure, Subject};
+use crate::case::custody::CustodyEntry;
+use crate::case::ingest::{rows_digest, stage_digest};
+
+/// Each `ingest_batch` entry's file rows must still digest to what it
+/// recorded, and no file row may lie outside every batch.
+pub(super) fn check_rows(
+    conn: &Connection,
+    entries: &[CustodyEntry],
+    failures: &mut Vec<Failure>,
+) -> rusqlite::Result<()> {
+    let mut covered = 0u64;
+    for entry in entries.iter().filter(|e| e.action == "ingest_batch") {
+        let details: Value = serde_json::from_str(&entry.details_json).unwrap_or(Value::Null);
+        let number = |name: &str| details.get(name).and_then(Value::as_u64).unwrap_or(0);
+        let fs_id = details
+            .get("file_system_id")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        let recorded = details
+            .get("rows_blake3")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let (count, digest) = rows_digest(
+            conn,
+            fs_id,
+            number("first_walk_index"),
+            number("last_walk_index"),
+        )?;
+        covered += number("files");
+        if count != number("files") || digest != recorded {
+            failures.push(Failure {
+                subject: Subject::Rows { seq: entry.seq },
+                message: format!(
+                    "file rows {}..={} of file system {fs_id} were changed, deleted or added \
+                     after the batch was recorded",
+                    number("first_walk_index"),
+                    number("last_walk_index")
+                ),
+            });
+            return Ok(());
+        }
+    }
+    let total: i64 = conn.query_row("SELECT count(*) FROM files", [], |row| row.get(0))?;
+    if total as u64 != covered {
+        failures.push(Failure {
+            subject: Subject::Rows { seq: 0 },
+            message: format!(
+                "the case holds {total} file rows but the custody log records {covered}"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The rows each `carve` and `scan` entry recorded (count and BLAKE3) must
+/// be the rows in the case; rows no entry records are reported too.
+pub(super) fn check_stage_rows(
+    conn: &Connection,
+    entries: &[CustodyEntry],
+    failures: &mut Vec<Failure>,
+) -> rusqlite::Result<()> {
+    for (action, table, count_field) in [
+        ("carve", "carved_files", "carved_files"),
+        ("scan", "features", "features"),
+    ] {
+        let mut covered = 0u64;
+        for entry in entries.iter().filter(|e| e.action == action) {
+            let details: Value = serde_json::from_str(&entry.details_json).unwrap_or(Value::Null);
+            let evidence_id = details.get("evidence").and_then(Value::as_i64).unwrap_or(0);
+            let recorded_count = details
+                .get(count_field)
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            let recorded = details
+                .get("rows_blake3")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let (count, digest) = stage_digest(conn, table, evidence_id)?;
+            covered += recorded_count;
+            if count != recorded_count || digest != recorded {
+                failures.push(Failure {
+                    subject: Subject::Rows { seq: entry.seq },
+                    message: format!(
+                        "{table} rows of evidence {evidence_id} were changed, deleted or added \
+                         after the {action} was recorded"
+                    ),
+                });
+            }
+        }
+        let sql = format!("SELECT count(*) FROM {table}");
+        let total: i64 = conn.query_row(&sql, [], |row| row.get(0))?;
+        if u64::try_from(total).unwrap_or(0) != covered {
+            failures.push(Failure {
+                subject: Subject::Rows { seq: 0 },
+                message: format!(
+                    "the case holds {total} {table} rows but the custody log records {covered}"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
