@@ -6,6 +6,7 @@
 #
 # Usage: bench/case_ingest.sh [SIZE_BYTES] [FILES]   (defaults 1073741824, 4000)
 # Env:   FORENSICS_BIN, CORPUS_BIN  use these binaries instead of building
+#        STAGES  extra `case add` options, e.g. "--carve --scan" for the full pipeline
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${1:-1073741824}
@@ -24,7 +25,8 @@ CASE=$DIR/bench.fcase
 rm -f "$CASE" "$CASE-wal" "$CASE-shm"
 export FORENSICS_EXAMINER="Bench"
 "$FORENSICS_BIN" case init "$CASE" --case-number BENCH >/dev/null
-/usr/bin/time -v "$FORENSICS_BIN" case add "$CASE" "$IMAGE" --json 2> "$DIR/time.txt" | head -1
+# shellcheck disable=SC2086
+/usr/bin/time -v "$FORENSICS_BIN" case add "$CASE" "$IMAGE" --json ${STAGES:-} 2> "$DIR/time.txt" | head -1
 wall=$(grep "Elapsed (wall clock)" "$DIR/time.txt" | awk '{print $NF}')
 rss_kb=$(grep "Maximum resident set size" "$DIR/time.txt" | awk '{print $NF}')
 cpu=$(grep -E "User time|System time" "$DIR/time.txt" | awk '{s+=$NF} END {print s}')
