@@ -14,6 +14,7 @@ mod custody_panel;
 mod details;
 mod file_table;
 mod filters;
+mod findings_panel;
 mod gallery;
 mod ingest;
 mod ingest_panel;

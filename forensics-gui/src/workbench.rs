@@ -11,6 +11,7 @@ use crate::content::{ContentReply, ContentRequest, ContentWorker};
 use crate::custody_panel::CustodyPanel;
 use crate::file_table::FileTable;
 use crate::filters::FilterForm;
+use crate::findings_panel::FindingsPanel;
 use crate::gallery::Gallery;
 use crate::ingest::IngestQueue;
 use crate::ingest_panel::IngestPanel;
@@ -31,6 +32,10 @@ pub enum Tab {
     Custody,
     /// Notes and bookmarks.
     Notes,
+    /// Carved files.
+    Carved,
+    /// Feature histograms.
+    Features,
 }
 
 /// The viewer on the right.
@@ -68,6 +73,8 @@ pub struct Workbench {
     gallery: Gallery,
     tags: TagPanel,
     pub(crate) custody: CustodyPanel,
+    /// Carved files and feature histograms.
+    pub(crate) findings: FindingsPanel,
     /// The middle tab shown.
     pub tab: Tab,
     /// The viewer shown.
@@ -104,6 +111,7 @@ impl Workbench {
             gallery: Gallery::default(),
             tags: TagPanel::default(),
             custody: CustodyPanel::default(),
+            findings: FindingsPanel::default(),
             tab: Tab::Files,
             viewer: ViewerTab::Hex,
             blur: true,
@@ -204,7 +212,10 @@ impl Workbench {
                 head,
                 notes,
                 problems,
+                carved,
+                histogram,
             } => {
+                self.findings.set(carved, histogram);
                 self.custody
                     .set_log(entries, head, notes, problems, self.case_path.clone(), ctx);
             }
@@ -277,6 +288,8 @@ impl Workbench {
             ui.selectable_value(&mut self.tab, Tab::Gallery, "Gallery");
             ui.selectable_value(&mut self.tab, Tab::Custody, "Custody log");
             ui.selectable_value(&mut self.tab, Tab::Notes, "Notes & bookmarks");
+            ui.selectable_value(&mut self.tab, Tab::Carved, "Carved");
+            ui.selectable_value(&mut self.tab, Tab::Features, "Features");
             ui.separator();
             ui.checkbox(&mut self.blur, "Blur pictures");
             ui.separator();
@@ -336,6 +349,8 @@ impl Workbench {
             }
             Tab::Custody => self.custody.ui(ui),
             Tab::Notes => self.notes_ui(ui),
+            Tab::Carved => self.findings.carved_ui(ui),
+            Tab::Features => self.findings.features_ui(ui),
         }
     }
 

@@ -7,8 +7,8 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 
 use eframe::egui;
 use forensics_core::case::{
-    Case, CaseInfo, CustodyEntry, EvidenceRow, FileListQuery, FileRow, FolderRow, NoteRow,
-    ProblemRow, VolumeRow,
+    CarvedRow, Case, CaseInfo, CustodyEntry, EvidenceRow, FeatureCount, FileListQuery, FileRow,
+    FolderRow, NoteRow, ProblemRow, VolumeRow,
 };
 
 use crate::rows::CompactRow;
@@ -96,6 +96,10 @@ pub(crate) enum Reply {
         notes: Vec<NoteRow>,
         /// Recorded problems.
         problems: Vec<ProblemRow>,
+        /// Carved files.
+        carved: Vec<CarvedRow>,
+        /// Feature histograms.
+        histogram: Vec<FeatureCount>,
     },
     /// A request failed.
     Error(String),
@@ -189,6 +193,9 @@ fn answer(case: &mut Case, request: Request) -> Reply {
                 head: case.chain_head()?,
                 notes: case.notes()?,
                 problems: case.problems()?,
+                carved: case.carved_files()?,
+                histogram: case
+                    .feature_histogram(crate::findings_panel::HISTOGRAM_VALUES_PER_KIND)?,
             })
         })(),
     };
