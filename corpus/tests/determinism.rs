@@ -1,7 +1,7 @@
 //! Same seed → byte-identical images and keys; different seeds differ.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{sha256, small_options};
 use corpus::{Determinism, OutputFormat};

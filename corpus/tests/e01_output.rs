@@ -2,7 +2,7 @@
 //! libewf's `ewfverify` accepts it when installed.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 

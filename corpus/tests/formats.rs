@@ -3,7 +3,7 @@
 //! (chunk CRCs) and PDF (cross-reference offsets).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{crc32, have_tool, read_image, small_options};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! readers written here from the specifications (not the generator's code).
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{FatReader, crc32, read_image, sha256, small_options};
 use corpus::AnswerKey;

@@ -3,7 +3,7 @@
 //! right deleted flag, size and content SHA-256, and by `fls` when installed.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{have_tool, sha256, small_options};
 use corpus::AnswerKey;

@@ -2,7 +2,7 @@
 //! JSON Lines findings, decoys, and the command line.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::small_options;
 use corpus::score::{Finding, findings_from_key, parse_findings, score};

@@ -4,7 +4,7 @@
 //! tool is missing.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use common::{have_tool, sha256, small_options};
 use corpus::AnswerKey;

@@ -3,7 +3,7 @@
 //! Sleuth Kit when it is installed, and against the fuzz seeds.
 #![allow(clippy::unwrap_used)]
 
-mod ext4_common;
+use crate::ext4_common;
 
 use std::collections::BTreeSet;
 use std::io::Write;

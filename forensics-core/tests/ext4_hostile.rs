@@ -2,7 +2,7 @@
 //! errors and problem records, never a panic, a hang or an absurd allocation.
 #![allow(clippy::unwrap_used)]
 
-mod ext4_common;
+use crate::ext4_common;
 
 use ext4_common::*;
 use forensics_core::fs;

@@ -3,7 +3,7 @@
 //! streams, compression, fragments, free space, initialized size.
 #![allow(clippy::unwrap_used)]
 
-mod ntfs_support;
+use crate::ntfs_support;
 
 use forensics_core::fs::{self, EntryKind, FsType};
 use ntfs_support::*;

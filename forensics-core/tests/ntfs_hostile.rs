@@ -2,7 +2,7 @@
 //! entries, problems or errors, never a panic or a hang.
 #![allow(clippy::unwrap_used)]
 
-mod ntfs_support;
+use crate::ntfs_support;
 
 use ntfs_support::*;
 
