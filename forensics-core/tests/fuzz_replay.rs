@@ -156,3 +156,27 @@ fn hash_set_seeds_read_and_open() {
         }
     }
 }
+
+#[test]
+fn bundle_seed_verifies_and_a_changed_byte_fails() {
+    use forensics_core::report::bundle::verify_bundle;
+    let files = seeds("bundle");
+    let zip = files
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "zip"))
+        .expect("the bundle seed");
+    let check = verify_bundle(zip).unwrap();
+    assert!(check.holds(), "{:?}", check.failures);
+    assert_eq!(check.files_checked, 2, "the tagged file and the report");
+    // One byte of the first entry's data changed (its local header is at
+    // offset 0: 30 bytes, then the name and the extra field).
+    let mut bytes = std::fs::read(zip).unwrap();
+    let name_len = usize::from(u16::from_le_bytes([bytes[26], bytes[27]]));
+    let extra_len = usize::from(u16::from_le_bytes([bytes[28], bytes[29]]));
+    bytes[30 + name_len + extra_len] ^= 0x01;
+    let dir = tempfile::tempdir().unwrap();
+    let changed = dir.path().join("changed.zip");
+    std::fs::write(&changed, bytes).unwrap();
+    let check = verify_bundle(&changed).unwrap();
+    assert!(!check.holds());
+}

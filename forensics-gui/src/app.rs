@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
-use crate::session::{OpenJob, OpenRequest};
+use forensics_core::case::{PASSPHRASE_ENV, Passphrase};
+
+use crate::session::{CaseFile, OpenJob, OpenRequest};
 use crate::start::StartScreen;
 use crate::workbench::Workbench;
 
@@ -32,7 +34,11 @@ impl App {
         let mut app = Self::with_start(start);
         if let Some((path, examiner)) = initial {
             app.start.examiner = examiner.clone();
-            let request = OpenRequest::Open { path, examiner };
+            let file = CaseFile {
+                path,
+                passphrase: std::env::var(PASSPHRASE_ENV).ok().map(Passphrase::new),
+            };
+            let request = OpenRequest::Open { file, examiner };
             let job = OpenJob::spawn(request.clone(), cc.egui_ctx.clone());
             app.opening = Some((request, job));
         }
@@ -82,12 +88,13 @@ impl App {
                     OpenRequest::Create { info, .. } => {
                         format!("{} {}", info.case_number, info.title)
                     }
-                    OpenRequest::Open { path, .. } => path
+                    OpenRequest::Open { file, .. } => file
+                        .path
                         .file_stem()
                         .map_or_else(String::new, |s| s.to_string_lossy().into_owned()),
                 };
-                self.start.remember(request.path().clone(), label);
-                let mut bench = Workbench::new(case, examiner, ctx);
+                self.start.remember(request.file().path.clone(), label);
+                let mut bench = Workbench::new(case, examiner, request.file().clone(), ctx);
                 bench.start();
                 self.workbench = Some(bench);
                 self.error = None;

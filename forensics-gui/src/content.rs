@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
@@ -14,6 +14,7 @@ use forensics_core::evidence::{self, EvidenceSource};
 use forensics_core::fs;
 
 use crate::picture::{decode_picture, thumbnails};
+use crate::session::CaseFile;
 
 /// Most bytes one read request returns.
 pub(crate) const MAX_READ_BYTES: usize = 1 << 20;
@@ -64,19 +65,19 @@ pub(crate) struct ContentWorker {
 }
 
 impl ContentWorker {
-    /// Starts a worker reading through the case at `case_path`.
-    pub(crate) fn start(case_path: PathBuf, ctx: egui::Context) -> Self {
+    /// Starts a worker reading through the case `file`.
+    pub(crate) fn start(file: CaseFile, ctx: egui::Context) -> Self {
         let (requests, inbox) = channel::<ContentRequest>();
         let (outbox, replies) = channel();
         std::thread::spawn(move || {
-            let mut reader = match Case::open(&case_path) {
+            let mut reader = match file.open() {
                 Ok(case) => Reader::new(case),
                 Err(error) => {
                     outbox
                         .send(ContentReply::Bytes {
                             object_id: 0,
                             offset: 0,
-                            data: Err(error.to_string()),
+                            data: Err(error),
                         })
                         .ok();
                     return;

@@ -2,16 +2,17 @@
 //! background thread whenever the chain head changes, and the view shows
 //! the head, OK or the failures with their reasons.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
 
 use eframe::egui::{self, RichText};
 use egui_extras::{Column, TableBuilder};
-use forensics_core::case::verify::{VerifyReport, verify_case_with};
+use forensics_core::case::verify::{VerifyOptions, VerifyReport, verify_case_opts};
 use forensics_core::case::{CustodyEntry, NoteRow, ProblemRow};
 use forensics_core::hash::NoSink;
+
+use crate::session::CaseFile;
 
 /// A verification running on a worker thread.
 struct VerifyJob {
@@ -44,7 +45,7 @@ impl CustodyPanel {
         head: Option<String>,
         notes: Vec<NoteRow>,
         problems: Vec<ProblemRow>,
-        case_path: PathBuf,
+        case_file: CaseFile,
         ctx: &egui::Context,
     ) {
         self.entries = entries;
@@ -53,12 +54,12 @@ impl CustodyPanel {
         let verified_head = self.verified.as_ref().map(|(h, _)| h.clone());
         let running_head = self.job.as_ref().map(|j| j.head.clone());
         if verified_head.as_ref() != Some(&head) && running_head.as_ref() != Some(&head) {
-            self.start_verify(case_path, head.clone(), ctx);
+            self.start_verify(case_file, head.clone(), ctx);
         }
         self.head = head;
     }
 
-    fn start_verify(&mut self, case_path: PathBuf, head: Option<String>, ctx: &egui::Context) {
+    fn start_verify(&mut self, case_file: CaseFile, head: Option<String>, ctx: &egui::Context) {
         if let Some(old) = self.job.take() {
             old.cancel.store(true, Ordering::SeqCst);
         }
@@ -67,7 +68,12 @@ impl CustodyPanel {
         let flag = cancel.clone();
         let ctx = ctx.clone();
         std::thread::spawn(move || {
-            let outcome = verify_case_with(&case_path, None, 0, &mut NoSink, &flag)
+            let options = VerifyOptions {
+                expect_head: None,
+                threads: 0,
+                passphrase: case_file.passphrase.as_ref(),
+            };
+            let outcome = verify_case_opts(&case_file.path, &options, &mut NoSink, &flag)
                 .map_err(|e| e.to_string());
             sender.send(outcome).ok();
             ctx.request_repaint();

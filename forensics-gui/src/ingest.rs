@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 use forensics_core::case::ingest::{IngestOptions, IngestProgress, add_evidence};
 
-use crate::session::open_as;
+use crate::session::CaseFile;
 
 /// What the current item is doing.
 #[derive(Debug, Clone, Default)]
@@ -47,7 +47,7 @@ pub(crate) struct IngestQueue {
     state: Arc<Mutex<QueueState>>,
     cancel: Arc<AtomicBool>,
     running: Arc<AtomicBool>,
-    case_path: PathBuf,
+    case_file: CaseFile,
     examiner: String,
 }
 
@@ -58,13 +58,13 @@ fn lock(state: &Mutex<QueueState>) -> MutexGuard<'_, QueueState> {
 }
 
 impl IngestQueue {
-    /// A queue for the case at `case_path`, worked as `examiner`.
-    pub(crate) fn new(case_path: PathBuf, examiner: String) -> Self {
+    /// A queue for the case `case_file`, worked as `examiner`.
+    pub(crate) fn new(case_file: CaseFile, examiner: String) -> Self {
         Self {
             state: Arc::default(),
             cancel: Arc::default(),
             running: Arc::default(),
-            case_path,
+            case_file,
             examiner,
         }
     }
@@ -97,10 +97,10 @@ impl IngestQueue {
         let state = self.state.clone();
         let cancel = self.cancel.clone();
         let running = self.running.clone();
-        let case_path = self.case_path.clone();
+        let case_file = self.case_file.clone();
         let examiner = self.examiner.clone();
         std::thread::spawn(move || {
-            let mut case = open_as(&case_path, &examiner);
+            let mut case = case_file.open_as(&examiner);
             loop {
                 let next = {
                     let mut guard = lock(&state);

@@ -9,7 +9,8 @@ fn main() -> eframe::Result {
             .with_drag_and_drop(true),
         ..Default::default()
     };
-    // `forensics-gui [CASE]`: with FORENSICS_EXAMINER set, the case opens at once.
+    // `forensics-gui [CASE]`: with FORENSICS_EXAMINER set, the case opens at
+    // once (an encrypted one with the passphrase in FORENSICS_CASE_PASSPHRASE).
     let initial = std::env::args_os()
         .nth(1)
         .map(std::path::PathBuf::from)

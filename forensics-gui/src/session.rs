@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, sync_channel};
 
-use forensics_core::case::{Case, CaseInfo, Clock, Session};
+use forensics_core::case::{Case, CaseInfo, Clock, Passphrase, Session};
 use forensics_core::fs::Timestamp;
 
 /// The system clock: the one place the app reads the wall clock (custody
@@ -40,30 +40,58 @@ fn host_name() -> String {
         .unwrap_or_default()
 }
 
+/// A case file and, for an encrypted one, its passphrase: what every
+/// background thread needs to open its own connection to the case.
+#[derive(Debug, Clone)]
+pub(crate) struct CaseFile {
+    /// The case file.
+    pub(crate) path: PathBuf,
+    /// The key of an encrypted case (never stored by the app).
+    pub(crate) passphrase: Option<Passphrase>,
+}
+
+impl CaseFile {
+    /// Opens a connection to the case (no session: reading only).
+    pub(crate) fn open(&self) -> Result<Case, String> {
+        Case::open_with(&self.path, self.passphrase.as_ref()).map_err(|e| e.to_string())
+    }
+
+    /// Opens the case with a session of `examiner`.
+    pub(crate) fn open_as(&self, examiner: &str) -> Result<Case, String> {
+        if examiner.trim().is_empty() {
+            return Err("name the examiner first".into());
+        }
+        let mut case = self.open()?;
+        case.set_session(gui_session(examiner))
+            .map_err(|e| e.to_string())?;
+        Ok(case)
+    }
+}
+
 /// What the start screen asks for.
 #[derive(Debug, Clone)]
 pub(crate) enum OpenRequest {
-    /// Create a new case file.
+    /// Create a new case file (encrypted when it has a passphrase).
     Create {
-        /// Where the case file goes.
-        path: PathBuf,
+        /// Where the case file goes, and its passphrase.
+        file: CaseFile,
         /// Case number, title, examiner.
         info: CaseInfo,
     },
     /// Open an existing case file as `examiner`.
     Open {
-        /// The case file.
-        path: PathBuf,
+        /// The case file, and its passphrase if it is encrypted.
+        file: CaseFile,
         /// Who works on it.
         examiner: String,
     },
 }
 
 impl OpenRequest {
-    /// The case file path.
-    pub(crate) fn path(&self) -> &PathBuf {
+    /// The case file and its passphrase.
+    pub(crate) fn file(&self) -> &CaseFile {
         match self {
-            Self::Create { path, .. } | Self::Open { path, .. } => path,
+            Self::Create { file, .. } | Self::Open { file, .. } => file,
         }
     }
 }
@@ -79,11 +107,12 @@ impl OpenJob {
         let (sender, result) = sync_channel(1);
         std::thread::spawn(move || {
             let outcome = match request {
-                OpenRequest::Create { path, info } => {
+                OpenRequest::Create { file, info } => {
                     let session = gui_session(&info.examiner);
-                    Case::create(&path, &info, session).map_err(|e| e.to_string())
+                    Case::create_with(&file.path, &info, session, file.passphrase.as_ref())
+                        .map_err(|e| e.to_string())
                 }
-                OpenRequest::Open { path, examiner } => open_as(&path, &examiner),
+                OpenRequest::Open { file, examiner } => file.open_as(&examiner),
             };
             // The receiver is gone only when the UI dropped the job.
             sender.send(outcome).ok();
@@ -96,15 +125,4 @@ impl OpenJob {
     pub(crate) fn poll(&self) -> Option<Result<Case, String>> {
         self.result.try_recv().ok()
     }
-}
-
-/// Opens the case at `path` with a session of `examiner`.
-pub(crate) fn open_as(path: &std::path::Path, examiner: &str) -> Result<Case, String> {
-    if examiner.trim().is_empty() {
-        return Err("name the examiner first".into());
-    }
-    let mut case = Case::open(path).map_err(|e| e.to_string())?;
-    case.set_session(gui_session(examiner))
-        .map_err(|e| e.to_string())?;
-    Ok(case)
 }

@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use eframe::egui;
-use forensics_core::case::CaseInfo;
+use forensics_core::case::{CaseInfo, MIN_PASSPHRASE_CHARS, Passphrase};
 use serde::{Deserialize, Serialize};
 
-use crate::session::OpenRequest;
+use crate::session::{CaseFile, OpenRequest};
 
 /// Recent cases remembered at most.
 const MAX_RECENT: usize = 10;
@@ -32,8 +32,16 @@ pub struct StartScreen {
     pub title: String,
     /// The examiner working (for every custody entry).
     pub examiner: String,
+    /// Encrypt the new case file (SQLCipher) with `new_passphrase`.
+    pub encrypt: bool,
+    /// Passphrase of the new encrypted case (never saved).
+    #[serde(skip)]
+    pub new_passphrase: String,
     /// Case file to open.
     pub open_path: String,
+    /// Passphrase of the case to open, when it is encrypted (never saved).
+    #[serde(skip)]
+    pub open_passphrase: String,
     /// Recent cases, newest first.
     pub recent: Vec<RecentCase>,
 }
@@ -48,6 +56,24 @@ fn grid_field(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) {
     )
     .labelled_by(label.id);
     ui.end_row();
+}
+
+/// A labelled passphrase field (characters hidden) in a grid row.
+fn grid_secret(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(text)
+            .password(true)
+            .desired_width(420.0)
+            .hint_text(hint),
+    )
+    .labelled_by(label.id);
+    ui.end_row();
+}
+
+/// `Some` passphrase when `text` is not empty.
+fn passphrase_of(text: &str) -> Option<Passphrase> {
+    (!text.is_empty()).then(|| Passphrase::new(text))
 }
 
 impl StartScreen {
@@ -94,17 +120,44 @@ impl StartScreen {
                         &mut self.new_path,
                         "/cases/2024-CY-0042.case",
                     );
+                    ui.label("");
+                    ui.checkbox(&mut self.encrypt, "Encrypt the case file");
+                    ui.end_row();
+                    if self.encrypt {
+                        grid_secret(
+                            ui,
+                            "New passphrase",
+                            &mut self.new_passphrase,
+                            "asked again whenever the case is opened",
+                        );
+                    }
                 });
+            let passphrase_ok =
+                !self.encrypt || self.new_passphrase.chars().count() >= MIN_PASSPHRASE_CHARS;
+            if !passphrase_ok {
+                ui.weak(format!(
+                    "An encrypted case needs a passphrase of at least {MIN_PASSPHRASE_CHARS} characters."
+                ));
+            }
             let ready = has_examiner
                 && !busy
+                && passphrase_ok
                 && !self.case_number.trim().is_empty()
                 && !self.new_path.trim().is_empty();
             if ui
                 .add_enabled(ready, egui::Button::new("Create case"))
                 .clicked()
             {
+                let passphrase = if self.encrypt {
+                    passphrase_of(&self.new_passphrase)
+                } else {
+                    None
+                };
                 request = Some(OpenRequest::Create {
-                    path: PathBuf::from(self.new_path.trim()),
+                    file: CaseFile {
+                        path: PathBuf::from(self.new_path.trim()),
+                        passphrase,
+                    },
                     info: CaseInfo {
                         case_number: self.case_number.trim().to_string(),
                         title: self.title.trim().to_string(),
@@ -124,6 +177,12 @@ impl StartScreen {
                         "Case file to open",
                         &mut self.open_path,
                         "path of an existing case",
+                    );
+                    grid_secret(
+                        ui,
+                        "Passphrase",
+                        &mut self.open_passphrase,
+                        "only for an encrypted case",
                     );
                 });
             let ready = has_examiner && !busy && !self.open_path.trim().is_empty();
@@ -155,7 +214,10 @@ impl StartScreen {
 
     fn open_request(&self, path: PathBuf) -> OpenRequest {
         OpenRequest::Open {
-            path,
+            file: CaseFile {
+                path,
+                passphrase: passphrase_of(&self.open_passphrase),
+            },
             examiner: self.examiner.trim().to_string(),
         }
     }

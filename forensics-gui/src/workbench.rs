@@ -16,6 +16,7 @@ use crate::gallery::Gallery;
 use crate::ingest::IngestQueue;
 use crate::ingest_panel::IngestPanel;
 use crate::picture::is_picture_name;
+use crate::session::CaseFile;
 use crate::tags::TagPanel;
 use crate::tree::TreeState;
 use crate::viewers::{hex::HexView, preview::PreviewView, text::TextView};
@@ -54,6 +55,8 @@ pub enum ViewerTab {
 /// An open case and everything shown about it.
 pub struct Workbench {
     pub(crate) case_path: PathBuf,
+    /// The case file and its passphrase, for background connections.
+    case_file: CaseFile,
     pub(crate) examiner: String,
     pub(crate) info: Option<(CaseInfo, String)>,
     worker: CaseWorker,
@@ -87,14 +90,16 @@ pub struct Workbench {
 
 impl Workbench {
     /// The workbench of `case`, worked as `examiner`.
-    pub(crate) fn new(case: Case, examiner: String, ctx: &egui::Context) -> Self {
+    /// `file` opens further connections (its passphrase for an encrypted case).
+    pub(crate) fn new(case: Case, examiner: String, file: CaseFile, ctx: &egui::Context) -> Self {
         let case_path = case.path().to_path_buf();
         let worker = CaseWorker::start(case, ctx.clone());
         let bench = Self {
-            content: ContentWorker::start(case_path.clone(), ctx.clone()),
-            thumbs: ContentWorker::start(case_path.clone(), ctx.clone()),
-            ingest: IngestQueue::new(case_path.clone(), examiner.clone()),
+            content: ContentWorker::start(file.clone(), ctx.clone()),
+            thumbs: ContentWorker::start(file.clone(), ctx.clone()),
+            ingest: IngestQueue::new(file.clone(), examiner.clone()),
             case_path,
+            case_file: file,
             examiner,
             info: None,
             worker,
@@ -217,7 +222,7 @@ impl Workbench {
             } => {
                 self.findings.set(carved, histogram);
                 self.custody
-                    .set_log(entries, head, notes, problems, self.case_path.clone(), ctx);
+                    .set_log(entries, head, notes, problems, self.case_file.clone(), ctx);
             }
             Reply::Error(message) => self.status = format!("error: {message}"),
         }

@@ -58,6 +58,26 @@ fn bench(app: &App) -> &Workbench {
 /// Focuses the text field labelled `label` and types `text` into it
 /// (again if the field did not take the focus in time).
 fn type_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
+    type_checked(harness, label, text, |harness| {
+        harness.get_by_label(label).value().as_deref() == Some(text)
+    });
+}
+
+/// [`type_into`] for a passphrase field, whose value accessibility hides:
+/// the start screen's state is checked instead.
+fn type_secret(harness: &mut Harness<'static, App>, label: &str, text: &str) {
+    type_checked(harness, label, text, |harness| {
+        let start = harness.state().start_screen();
+        start.new_passphrase == text || start.open_passphrase == text
+    });
+}
+
+fn type_checked(
+    harness: &mut Harness<'static, App>,
+    label: &str,
+    text: &str,
+    typed: impl Fn(&Harness<'static, App>) -> bool,
+) {
     for _ in 0..5 {
         harness.get_by_label(label).focus();
         harness.run_steps(2);
@@ -65,7 +85,7 @@ fn type_into(harness: &mut Harness<'static, App>, label: &str, text: &str) {
             harness.get_by_label(label).type_text(text);
             harness.run_steps(2);
         }
-        if harness.get_by_label(label).value().as_deref() == Some(text) {
+        if typed(harness) {
             return;
         }
     }
@@ -190,4 +210,58 @@ fn a_new_case_is_remembered_among_recent_cases() {
     harness.get_by_label("Close case").click();
     harness.run_steps(3);
     harness.get_by_label_contains("2026-T-1 kittest");
+}
+
+#[test]
+fn an_encrypted_case_is_created_ingested_and_reopened_only_with_its_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let (image, _) = corpus_image(dir.path());
+    let case_path = dir.path().join("t.case");
+    let mut harness = harness();
+    type_into(&mut harness, "Examiner", "Test Examiner");
+    type_into(&mut harness, "Case number", "2026-T-2");
+    type_into(&mut harness, "Case file", case_path.to_str().unwrap());
+    harness.get_by_label("Encrypt the case file").click();
+    harness.run_steps(2);
+    type_secret(&mut harness, "New passphrase", "correct horse battery");
+    harness.get_by_label("Create case").click();
+    run_until(&mut harness, "the case to open", |app| {
+        app.workbench().is_some()
+    });
+    assert!(forensics_core::case::is_encrypted(&case_path).unwrap());
+
+    // The ingest runs on its own connection, which needs the key too.
+    type_into(&mut harness, "Evidence path:", image.to_str().unwrap());
+    harness.get_by_label("Add evidence").click();
+    run_until(&mut harness, "the ingest", |app| {
+        let bench = bench(app);
+        bench.ingest_idle() && bench.evidence_count() == 1 && bench.listed().0 > 0
+    });
+    harness.get_by_label("Close case").click();
+    harness.run_steps(3);
+
+    type_into(
+        &mut harness,
+        "Case file to open",
+        case_path.to_str().unwrap(),
+    );
+    type_secret(&mut harness, "Passphrase", "wrong horse battery");
+    harness.get_by_label("Open case").click();
+    run_until(&mut harness, "the error", |app| app.error().is_some());
+    assert!(harness.state().workbench().is_none());
+
+    // A fresh start screen (passphrases are never kept).
+    let mut harness = self::harness();
+    type_into(&mut harness, "Examiner", "Test Examiner");
+    type_into(
+        &mut harness,
+        "Case file to open",
+        case_path.to_str().unwrap(),
+    );
+    type_secret(&mut harness, "Passphrase", "correct horse battery");
+    harness.get_by_label("Open case").click();
+    run_until(&mut harness, "the case to reopen", |app| {
+        app.workbench().is_some_and(|b| b.evidence_count() == 1)
+    });
+    settle(&mut harness);
 }

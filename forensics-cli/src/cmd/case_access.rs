@@ -11,13 +11,10 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use forensics_core::case::keys::SigningKey;
-use forensics_core::case::{Case, Clock, Passphrase, Session, is_encrypted};
+use forensics_core::case::{Case, Clock, PASSPHRASE_ENV, Passphrase, Session, is_encrypted};
 use forensics_core::fs::Timestamp;
 
 use crate::args::ExaminerArgs;
-
-/// Environment variable holding the passphrase of an encrypted case.
-const PASSPHRASE_ENV: &str = "FORENSICS_CASE_PASSPHRASE";
 
 /// Environment variable naming the examiner when `--examiner` is not given.
 pub(super) const EXAMINER_ENV: &str = "FORENSICS_EXAMINER";

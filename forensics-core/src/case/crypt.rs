@@ -18,6 +18,10 @@ use super::{Error, Result};
 /// The first 16 bytes of every unencrypted SQLite database.
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
+/// The environment variable front-ends read a case passphrase from when
+/// no prompt is possible (batch runs, the desktop app started on a case).
+pub const PASSPHRASE_ENV: &str = "FORENSICS_CASE_PASSPHRASE";
+
 /// The shortest passphrase accepted for a new encrypted case.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 

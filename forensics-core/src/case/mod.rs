@@ -39,7 +39,7 @@ pub mod verify;
 use std::path::{Path, PathBuf};
 
 pub use canonical::canonical_json;
-pub use crypt::{Passphrase, is_encrypted};
+pub use crypt::{MIN_PASSPHRASE_CHARS, PASSPHRASE_ENV, Passphrase, is_encrypted};
 pub use custody::CustodyEntry;
 pub use gui_query::{ContentRun, FileListQuery, FileListRow, FileLocation, FileScope, FolderRow};
 pub use query::{FileQuery, FileRow, NoteRow, ProblemRow};
