@@ -7,6 +7,7 @@
 use super::media::Media;
 use super::validate::jpeg::{self, BrokenScan};
 use super::validate::jpeg_scan::{self, Joined, ScanOutcome};
+use super::validate::{Ctx, Verdict};
 
 /// Granularity of fragment boundaries and continuation starts (a sector).
 pub const BLOCK_BYTES: u64 = 512;
@@ -20,6 +21,11 @@ const PROBE_BYTES: usize = 2 * 1024;
 const FULL_DECODE_BUDGET_BYTES: usize = 64 * 1024 * 1024;
 /// Candidates passing the first round that are decoded fully.
 const MAX_FULL_DECODES: usize = 256;
+/// Continuation bytes searched for the first marker (which must be EOI).
+const MARKER_LOOKAHEAD_BYTES: usize = 1024 * 1024;
+/// JPEG starts (`FF D8 FF`) in a gap region validated to exclude the
+/// pictures they begin.
+const MAX_OTHER_JPEG_TRIES: usize = 256;
 
 /// Whether a block is plainly not entropy-coded data: one repeated byte or
 /// only text.
@@ -52,6 +58,50 @@ fn may_continue(block: &[u8]) -> bool {
         seen[usize::from(b)] = true;
     }
     seen.iter().filter(|&&s| s).count() >= 16
+}
+
+/// Whether `bytes` can be entropy-coded data up to its end or up to an EOI:
+/// every 0xFF is followed by a stuffed 0x00, a restart marker or fill.
+/// A continuation failing this stops decoding at that marker, before any
+/// EOI, so it cannot complete the picture: it is dropped without decoding.
+/// At most [`MARKER_LOOKAHEAD_BYTES`] are looked at.
+fn clean_until_eoi(bytes: &[u8]) -> bool {
+    let bytes = &bytes[..bytes.len().min(MARKER_LOOKAHEAD_BYTES)];
+    for at in memchr::memchr_iter(0xFF, bytes) {
+        match bytes.get(at + 1) {
+            None | Some(0x00 | 0xD0..=0xD7 | 0xFF) => {}
+            Some(0xD9) => return true,
+            Some(_) => return false,
+        }
+    }
+    true
+}
+
+/// Ranges (relative to `region`) of the whole, validated JPEGs starting in
+/// its first `search_len` bytes.
+/// A continuation cannot start inside another complete picture, and their
+/// entropy-coded data is exactly what decodes longest before failing.
+fn whole_jpegs(region: &[u8], search_len: usize) -> Vec<(usize, usize)> {
+    let finder = memchr::memmem::Finder::new(b"\xFF\xD8\xFF");
+    let starts = region.get(..search_len.min(region.len())).unwrap_or(region);
+    let mut whole = Vec::new();
+    let mut from = 0usize;
+    for _ in 0..MAX_OTHER_JPEG_TRIES {
+        let Some(found) = starts.get(from..).and_then(|rest| finder.find(rest)) else {
+            break;
+        };
+        let at = from + found;
+        let ctx = Ctx::with(&region[at..], true, &[]);
+        match jpeg::validate(&ctx) {
+            Verdict::Complete { len_bytes } => {
+                let end = at.saturating_add(len_bytes as usize).min(region.len());
+                whole.push((at, end));
+                from = end.max(at + 1);
+            }
+            _ => from = at + 1,
+        }
+    }
+    whole
 }
 
 /// Offset (relative to the header) of the first block boundary after the
@@ -107,13 +157,15 @@ pub fn bifragment(
     let region = media.region(lowest, region_len)?;
     let region = region.as_ref();
     let gap_blocks = (GAP_SEARCH_BYTES / BLOCK_BYTES) as usize + SPLIT_CANDIDATES;
+    let taken = whole_jpegs(region, gap_blocks * BLOCK_BYTES as usize);
     let starts: Vec<u64> = (1..=gap_blocks)
         .map(|k| lowest + k as u64 * BLOCK_BYTES)
         .filter(|&c| {
             let rel = (c - lowest) as usize;
-            region
-                .get(rel..rel + BLOCK_BYTES as usize)
-                .is_some_and(may_continue)
+            !taken.iter().any(|&(start, end)| start <= rel && rel < end)
+                && region
+                    .get(rel..rel + BLOCK_BYTES as usize)
+                    .is_some_and(may_continue)
         })
         .collect();
     let mut budget = FULL_DECODE_BUDGET_BYTES;
@@ -145,6 +197,9 @@ pub fn bifragment(
                 head,
                 tail: &tail[..tail.len().min(PROBE_BYTES)],
             };
+            if !clean_until_eoi(tail) {
+                continue;
+            }
             match jpeg_scan::decode(&broken.plan, probe, snapshot, None) {
                 ScanOutcome::Failed {
                     error: jpeg_scan::ScanError::OutOfData,

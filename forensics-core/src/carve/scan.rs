@@ -24,6 +24,15 @@ pub struct Candidate {
     pub signature: usize,
 }
 
+/// The headers tested at one offset from a block start, indexed by their
+/// first byte (aligned mode).
+struct AlignedProbe {
+    /// Offset of the header in the file (`Signature::header_offset`).
+    offset: usize,
+    /// For each first byte: (header bytes, signature index).
+    by_first_byte: Vec<Vec<(&'static [u8], usize)>>,
+}
+
 /// The automaton over the selected signatures' headers and footers.
 pub struct Scanner {
     automaton: AhoCorasick,
@@ -32,6 +41,8 @@ pub struct Scanner {
     patterns: Vec<&'static [u8]>,
     kinds: Vec<PatternKind>,
     header_offsets: Vec<u64>,
+    /// Aligned mode's header tests, one group per distinct header offset.
+    aligned_probes: Vec<AlignedProbe>,
     /// Longest pattern plus its offset: the overlap chunks need.
     pub margin_bytes: u64,
 }
@@ -79,6 +90,7 @@ impl Scanner {
             patterns,
             kinds,
             header_offsets: selection.iter().map(|s| s.header_offset).collect(),
+            aligned_probes: aligned_probes(selection),
             margin_bytes: margin,
         })
     }
@@ -194,7 +206,8 @@ impl Scanner {
     }
 
     /// Aligned mode: tests the headers only at multiples of `aligned` (no
-    /// automaton pass), and finds footers with a vectorised substring search.
+    /// automaton pass: one table lookup per block and header offset), and
+    /// finds footers with a vectorised substring search.
     #[allow(clippy::too_many_arguments)]
     pub fn scan_aligned(
         &self,
@@ -207,26 +220,26 @@ impl Scanner {
         footers: &mut [Vec<u64>],
     ) -> bool {
         let mut complete = true;
-        let first = base.div_ceil(aligned) * aligned;
-        let mut start = first;
+        let mut start = base.div_ceil(aligned) * aligned;
         while start < own_end {
             let rel = (start - base) as usize;
-            for (pattern, kind) in self.patterns.iter().zip(&self.kinds) {
-                let PatternKind::Header(list) = kind else {
+            for probe in &self.aligned_probes {
+                let at = rel + probe.offset;
+                let Some(&first) = data.get(at) else {
                     continue;
                 };
-                for &signature in list {
-                    let at = rel + self.header_offsets[signature] as usize;
-                    if data.get(at..at + pattern.len()) == Some(*pattern) {
-                        if candidates.len() >= max_candidates {
-                            complete = false;
-                            continue;
-                        }
-                        candidates.push(Candidate {
-                            image_offset: start,
-                            signature,
-                        });
+                for &(header, signature) in &probe.by_first_byte[usize::from(first)] {
+                    if data.get(at..at + header.len()) != Some(header) {
+                        continue;
                     }
+                    if candidates.len() >= max_candidates {
+                        complete = false;
+                        continue;
+                    }
+                    candidates.push(Candidate {
+                        image_offset: start,
+                        signature,
+                    });
                 }
             }
             start += aligned;
@@ -251,4 +264,29 @@ impl Scanner {
         }
         complete
     }
+}
+
+/// Groups the selection's headers by header offset and first byte.
+fn aligned_probes(selection: &[&'static Signature]) -> Vec<AlignedProbe> {
+    let mut probes: Vec<AlignedProbe> = Vec::new();
+    for (signature, sig) in selection.iter().enumerate() {
+        let offset = sig.header_offset as usize;
+        let index = match probes.iter().position(|p| p.offset == offset) {
+            Some(index) => index,
+            None => {
+                probes.push(AlignedProbe {
+                    offset,
+                    by_first_byte: vec![Vec::new(); 256],
+                });
+                probes.len() - 1
+            }
+        };
+        for &header in sig.headers {
+            if let Some(&first) = header.first() {
+                probes[index].by_first_byte[usize::from(first)].push((header, signature));
+            }
+        }
+    }
+    probes.sort_by_key(|p| p.offset);
+    probes
 }

@@ -86,6 +86,14 @@ impl Joined<'_> {
         }
     }
 
+    /// `len` bytes from `index` when they lie in one of the two parts.
+    fn run(&self, index: usize, len: usize) -> Option<&[u8]> {
+        match index.checked_sub(self.head.len()) {
+            None => self.head.get(index..index.checked_add(len)?),
+            Some(in_tail) => self.tail.get(in_tail..in_tail.checked_add(len)?),
+        }
+    }
+
     /// Total length.
     pub fn len(&self) -> usize {
         self.head.len() + self.tail.len()
@@ -184,12 +192,32 @@ impl<'a> Reader<'a> {
     }
 
     fn fill(&mut self, want: u32) {
+        if self.nbits >= want {
+            return;
+        }
+        // Fast path: as many whole bytes as fit, when none is 0xFF (no
+        // stuffing, no marker) and they lie in one part.
+        let room = ((64 - self.nbits) / 8) as usize;
+        if self.stopped.is_none()
+            && room >= 2
+            && let Some(bytes) = self.data.run(self.pos, room)
+            && !bytes.contains(&0xFF)
+        {
+            for &byte in bytes {
+                self.acc = (self.acc << 8) | u64::from(byte);
+                self.recent[self.loaded % 8] = self.pos;
+                self.loaded += 1;
+                self.pos += 1;
+            }
+            self.nbits += 8 * room as u32;
+        }
         while self.nbits < want && self.load_byte() {}
     }
 
     fn consume(&mut self, n: u32) {
         self.nbits -= n;
-        self.acc &= (1u64 << self.nbits) - 1;
+        // All 64 bits may be loaded: keep them when nothing was consumed.
+        self.acc &= 1u64.checked_shl(self.nbits).map_or(u64::MAX, |bit| bit - 1);
     }
 
     fn bits(&mut self, n: u32) -> Result<u32, ScanError> {
