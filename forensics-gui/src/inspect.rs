@@ -65,4 +65,13 @@ impl Workbench {
     pub fn status(&self) -> &str {
         &self.status
     }
+
+    /// The feature bar chart drawn last: its kind and (value, count) bars,
+    /// most frequent first (`None` when the Features tab shows no chart).
+    pub fn plotted_histogram(&self) -> Option<(String, Vec<(String, u64)>)> {
+        self.findings
+            .plotted
+            .as_ref()
+            .map(|p| (p.kind.clone(), p.bars.clone()))
+    }
 }

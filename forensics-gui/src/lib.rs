@@ -12,6 +12,7 @@ mod app;
 mod content;
 mod custody_panel;
 mod details;
+mod features_plot;
 mod file_table;
 mod filters;
 mod findings_panel;
