@@ -1,6 +1,8 @@
 //! What the workbench shows, readable by tests and embedders without
 //! reaching into its widgets.
 
+use forensics_core::case::SearchResults;
+
 use crate::workbench::Workbench;
 
 impl Workbench {
@@ -73,5 +75,22 @@ impl Workbench {
             .plotted
             .as_ref()
             .map(|p| (p.kind.clone(), p.bars.clone()))
+    }
+
+    /// The last search's text and results (`None` before the first search
+    /// and while one runs).
+    pub fn search_results(&self) -> Option<(&str, Result<&SearchResults, &str>)> {
+        if self.search.loading {
+            return None;
+        }
+        self.search
+            .results
+            .as_ref()
+            .map(|(text, results)| (text.as_str(), results.as_ref().map_err(String::as_str)))
+    }
+
+    /// The path of the selected file, once its details are loaded.
+    pub fn selected_path(&self) -> Option<&str> {
+        self.detail.as_ref().map(|d| d.path.as_str())
     }
 }
