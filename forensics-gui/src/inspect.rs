@@ -93,4 +93,13 @@ impl Workbench {
     pub fn selected_path(&self) -> Option<&str> {
         self.detail.as_ref().map(|d| d.path.as_str())
     }
+
+    /// The open report or export window's last result: `Ok(message)` with
+    /// the path and size, or `Err(error)` (`None` while none finished).
+    pub fn output_outcome(&self) -> Option<Result<&str, &str>> {
+        self.output
+            .as_ref()
+            .and_then(|d| d.outcome.as_ref())
+            .map(|r| r.as_ref().map(String::as_str).map_err(String::as_str))
+    }
 }

@@ -3,7 +3,8 @@
 //! A front-end only: every evidence and case operation goes through the
 //! core's public API on background threads (module `worker` for the case
 //! database, `content` for file content and pictures, `ingest` for the
-//! ingest queue, verification in `custody_panel`); the UI thread only
+//! ingest queue, verification in `custody_panel`, reports and export
+//! bundles in `output_jobs`); the UI thread only
 //! sends requests and draws replies, so it stays responsive on large
 //! images.
 #![forbid(unsafe_code)]
@@ -21,6 +22,8 @@ mod ingest;
 mod ingest_panel;
 mod inspect;
 mod notes_tab;
+mod output_dialog;
+mod output_jobs;
 mod picture;
 mod replies;
 mod rows;

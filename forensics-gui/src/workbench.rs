@@ -15,6 +15,7 @@ use crate::findings_panel::FindingsPanel;
 use crate::gallery::Gallery;
 use crate::ingest::IngestQueue;
 use crate::ingest_panel::IngestPanel;
+use crate::output_dialog::{DialogEvent, OutputDialog, OutputKind};
 use crate::picture::is_picture_name;
 use crate::search_panel::SearchPanel;
 use crate::session::CaseFile;
@@ -93,6 +94,8 @@ pub struct Workbench {
     pub(crate) viewers_pending: Option<i64>,
     /// The search field and its results.
     pub(crate) search: SearchPanel,
+    /// The report or export window, when open.
+    pub(crate) output: Option<OutputDialog>,
 }
 
 impl Workbench {
@@ -131,6 +134,7 @@ impl Workbench {
             seen_completed: 0,
             viewers_pending: None,
             search: SearchPanel::default(),
+            output: None,
         };
         bench.worker.send(Request::Tree);
         bench.worker.send(Request::Log);
@@ -213,6 +217,13 @@ impl Workbench {
                 .show(ui, |ui| self.right_ui(ui));
         }
         egui::CentralPanel::default().show(ui, |ui| self.middle_ui(ui));
+        if let Some(dialog) = &mut self.output {
+            match dialog.ui(&ctx, &self.case_file, &self.examiner) {
+                DialogEvent::Finished => self.worker.send(Request::Log),
+                DialogEvent::Closed => self.output = None,
+                DialogEvent::None => {}
+            }
+        }
         close
     }
 
@@ -223,6 +234,16 @@ impl Workbench {
                 ui.strong(format!("Case {} — {}", info.case_number, info.title));
             }
             ui.label(format!("Examiner: {}", self.examiner));
+            ui.separator();
+            for (kind, title) in [
+                (OutputKind::Report, "Report…"),
+                (OutputKind::Export, "Export bundle…"),
+            ] {
+                let busy = self.output.as_ref().is_some_and(OutputDialog::busy);
+                if ui.add_enabled(!busy, egui::Button::new(title)).clicked() {
+                    self.output = Some(OutputDialog::new(kind, &self.case_path));
+                }
+            }
             ui.separator();
             ui.checkbox(&mut self.blur, "Blur pictures");
             ui.separator();

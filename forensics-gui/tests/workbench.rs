@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod features;
+mod reports;
 mod search;
 
 use std::path::Path;
