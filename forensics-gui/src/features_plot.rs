@@ -12,6 +12,8 @@ pub(crate) const PLOT_BARS: usize = 20;
 const AXIS_LABEL_CHARS: usize = 28;
 /// Height of one bar's row, in points.
 const BAR_ROW_HEIGHT: f32 = 22.0;
+/// Most grid marks on an axis (a bound for hostile plot bounds).
+const MAX_GRID_MARKS: usize = 64;
 /// Room for the count axis and the margins, in points.
 const PLOT_FRAME_HEIGHT: f32 = 48.0;
 
@@ -70,6 +72,7 @@ impl KindBars {
             self.kind,
             self.bars.len()
         ));
+        let fill = ui.visuals().selection.bg_fill;
         let bars: Vec<Bar> = self
             .bars
             .iter()
@@ -78,11 +81,12 @@ impl KindBars {
                 Bar::new(self.position(index), *count as f64)
                     .name(value)
                     .width(0.7)
+                    .fill(fill)
             })
             .collect();
         let chart = BarChart::new(self.kind.clone(), bars)
             .horizontal()
-            .color(ui.visuals().selection.bg_fill)
+            .color(fill)
             .element_formatter(Box::new(|bar, _| {
                 format!("{}: {} occurrences", bar.name, bar.value)
             }));
@@ -98,6 +102,7 @@ impl KindBars {
             .show_grid([true, false])
             .include_x(0.0)
             .x_axis_label("occurrences")
+            .x_grid_spacer(whole_counts)
             .y_grid_spacer(every_bar)
             .y_axis_formatter(|mark, _| self.value_at(mark.value).map(shorten).unwrap_or_default())
             .label_formatter(|_| None)
@@ -115,12 +120,35 @@ fn every_bar(input: GridInput) -> Vec<GridMark> {
     let last = high.floor().min(PLOT_BARS as f64);
     let mut marks = Vec::new();
     let mut value = first;
-    while value <= last {
+    while value <= last && marks.len() < MAX_GRID_MARKS {
         marks.push(GridMark {
             value,
             step_size: 1.0,
         });
         value += 1.0;
+    }
+    marks
+}
+
+/// Grid marks at whole counts, about six across the visible range, at
+/// steps of 1, 2 or 5 times a power of ten (a count is never fractional).
+fn whole_counts(input: GridInput) -> Vec<GridMark> {
+    let (low, high) = input.bounds;
+    let rough_step = ((high - low) / 6.0).max(1.0);
+    let power = 10f64.powi(rough_step.log10().floor() as i32);
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|factor| factor * power)
+        .find(|step| *step >= rough_step)
+        .unwrap_or(10.0 * power);
+    let mut marks = Vec::new();
+    let mut value = (low.max(0.0) / step).ceil() * step;
+    while value <= high && marks.len() < MAX_GRID_MARKS {
+        marks.push(GridMark {
+            value,
+            step_size: step,
+        });
+        value += step;
     }
     marks
 }
@@ -162,6 +190,22 @@ mod tests {
         assert_eq!(bars.value_at(0.5), None);
         assert_eq!(bars.value_at(2.0), None);
         assert_eq!(bars.value_at(-1.0), None);
+    }
+
+    #[test]
+    fn count_marks_are_whole_numbers_at_round_steps() {
+        let marks = |low, high| -> Vec<f64> {
+            whole_counts(GridInput {
+                bounds: (low, high),
+                base_step_size: 0.01,
+            })
+            .into_iter()
+            .map(|m| m.value)
+            .collect()
+        };
+        assert_eq!(marks(-0.05, 1.05), [0.0, 1.0]);
+        assert_eq!(marks(0.0, 12.0), [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0]);
+        assert_eq!(marks(-3.0, 700.0), [0.0, 200.0, 400.0, 600.0]);
     }
 
     #[test]
