@@ -13,6 +13,7 @@ use forensics_core::fs::Timestamp;
 use forensics_core::scan::ScanOptions;
 use forensics_gui::App;
 
+use crate::search::search;
 use crate::{bench, harness, run_until, settle, type_into};
 
 /// A case at `dir/scanned.case` holding `images`, ingested with the
@@ -121,6 +122,19 @@ fn the_features_tab_plots_the_top_values_of_the_chosen_kind() {
             .is_some_and(|(_, b)| b.iter().all(|(v, _)| v.contains(&value)))
     });
     let (_, filtered) = bench(harness.state()).plotted_histogram().unwrap();
-    assert!(filtered.contains(&(value, count)));
+    assert!(filtered.contains(&(value.clone(), count)));
+
+    // The search finds the value among the features; outside any file
+    // (a memory dump has none), the hit belongs to no object.
+    search(&mut harness, &value.to_uppercase());
+    let (_, results) = bench(harness.state()).search_results().unwrap();
+    let features = &results.unwrap().features.hits;
+    let hit = features
+        .iter()
+        .find(|hit| hit.label == format!("url: {value}"))
+        .unwrap_or_else(|| panic!("{value} not among {features:?}"));
+    assert_eq!(hit.object_id, None);
+    assert!(hit.context.contains("outside any file"), "{hit:?}");
+    harness.get_by_label(&format!("url: {value}"));
     settle(&mut harness);
 }

@@ -42,7 +42,7 @@ fn retype(harness: &mut Harness<'static, App>, label: &str, text: &str) {
 }
 
 /// Searches for `text` and waits for the results.
-fn search(harness: &mut Harness<'static, App>, text: &str) {
+pub(crate) fn search(harness: &mut Harness<'static, App>, text: &str) {
     retype(harness, "Search", text);
     harness.get_by_label("Find").click();
     run_until(harness, "the search results", |app| {
