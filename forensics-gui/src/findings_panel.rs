@@ -1,11 +1,13 @@
 //! Panels for what the carve and scan stages stored: the carved files (with
-//! status, place and hash-set hits) and the feature histograms, one bar per
-//! value, filterable by kind and value. The rows arrive with the custody log
+//! status, place and hash-set hits) and the feature histograms (a bar chart
+//! of one kind, and every value with its count), filterable by kind and value. The rows arrive with the custody log
 //! from the case worker; nothing here touches evidence.
 
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 use forensics_core::case::{CarvedRow, FeatureCount};
+
+use crate::features_plot::KindBars;
 
 /// Most frequent values per kind fetched for the histograms.
 pub(crate) const HISTOGRAM_VALUES_PER_KIND: usize = 100;
@@ -21,6 +23,8 @@ pub(crate) struct FindingsPanel {
     filter: String,
     /// Only this kind (`None` = all).
     kind: Option<String>,
+    /// The bars drawn by the last frame (the selected kind, or the first).
+    pub(crate) plotted: Option<KindBars>,
 }
 
 impl FindingsPanel {
@@ -97,8 +101,10 @@ impl FindingsPanel {
             });
     }
 
-    /// The feature histograms, as bars.
+    /// The feature histograms: a bar chart of one kind, then every kind's
+    /// values as bars.
     pub(crate) fn features_ui(&mut self, ui: &mut egui::Ui) {
+        self.plotted = None;
         if self.histogram.is_empty() {
             ui.weak(
                 "No features: add evidence with scanning switched on (forensics case add --scan).",
@@ -127,6 +133,12 @@ impl FindingsPanel {
             .filter(|e| self.kind.as_ref().is_none_or(|kind| &e.kind == kind))
             .filter(|e| filter.is_empty() || e.value.to_lowercase().contains(&filter))
             .collect();
+        if let Some(kind) = self.kind.as_ref().or(kinds.first()) {
+            let bars = KindBars::of(kind, &shown);
+            bars.ui(ui);
+            self.plotted = Some(bars);
+            ui.separator();
+        }
         egui::ScrollArea::vertical()
             .id_salt("features_scroll")
             .show(ui, |ui| {

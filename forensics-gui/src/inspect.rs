@@ -1,6 +1,8 @@
 //! What the workbench shows, readable by tests and embedders without
 //! reaching into its widgets.
 
+use forensics_core::case::SearchResults;
+
 use crate::workbench::Workbench;
 
 impl Workbench {
@@ -64,5 +66,40 @@ impl Workbench {
     /// The status line.
     pub fn status(&self) -> &str {
         &self.status
+    }
+
+    /// The feature bar chart drawn last: its kind and (value, count) bars,
+    /// most frequent first (`None` when the Features tab shows no chart).
+    pub fn plotted_histogram(&self) -> Option<(String, Vec<(String, u64)>)> {
+        self.findings
+            .plotted
+            .as_ref()
+            .map(|p| (p.kind.clone(), p.bars.clone()))
+    }
+
+    /// The last search's text and results (`None` before the first search
+    /// and while one runs).
+    pub fn search_results(&self) -> Option<(&str, Result<&SearchResults, &str>)> {
+        if self.search.loading {
+            return None;
+        }
+        self.search
+            .results
+            .as_ref()
+            .map(|(text, results)| (text.as_str(), results.as_ref().map_err(String::as_str)))
+    }
+
+    /// The path of the selected file, once its details are loaded.
+    pub fn selected_path(&self) -> Option<&str> {
+        self.detail.as_ref().map(|d| d.path.as_str())
+    }
+
+    /// The open report or export window's last result: `Ok(message)` with
+    /// the path and size, or `Err(error)` (`None` while none finished).
+    pub fn output_outcome(&self) -> Option<Result<&str, &str>> {
+        self.output
+            .as_ref()
+            .and_then(|d| d.outcome.as_ref())
+            .map(|r| r.as_ref().map(String::as_str).map_err(String::as_str))
     }
 }

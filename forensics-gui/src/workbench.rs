@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use eframe::egui;
 use forensics_core::case::{Case, CaseInfo, FileRow, FileScope};
 
-use crate::content::{ContentReply, ContentRequest, ContentWorker};
+use crate::content::{ContentRequest, ContentWorker};
 use crate::custody_panel::CustodyPanel;
 use crate::file_table::FileTable;
 use crate::filters::FilterForm;
@@ -15,12 +15,14 @@ use crate::findings_panel::FindingsPanel;
 use crate::gallery::Gallery;
 use crate::ingest::IngestQueue;
 use crate::ingest_panel::IngestPanel;
+use crate::output_dialog::{DialogEvent, OutputDialog, OutputKind};
 use crate::picture::is_picture_name;
+use crate::search_panel::SearchPanel;
 use crate::session::CaseFile;
 use crate::tags::TagPanel;
 use crate::tree::TreeState;
 use crate::viewers::{hex::HexView, preview::PreviewView, text::TextView};
-use crate::worker::{CaseWorker, Reply, Request};
+use crate::worker::{CaseWorker, Request};
 
 /// The middle of the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +39,8 @@ pub enum Tab {
     Carved,
     /// Feature histograms.
     Features,
+    /// Search results.
+    Search,
 }
 
 /// The viewer on the right.
@@ -56,25 +60,25 @@ pub enum ViewerTab {
 pub struct Workbench {
     pub(crate) case_path: PathBuf,
     /// The case file and its passphrase, for background connections.
-    case_file: CaseFile,
+    pub(crate) case_file: CaseFile,
     pub(crate) examiner: String,
     pub(crate) info: Option<(CaseInfo, String)>,
-    worker: CaseWorker,
-    content: ContentWorker,
-    thumbs: ContentWorker,
+    pub(crate) worker: CaseWorker,
+    pub(crate) content: ContentWorker,
+    pub(crate) thumbs: ContentWorker,
     pub(crate) ingest: IngestQueue,
-    ingest_panel: IngestPanel,
+    pub(crate) ingest_panel: IngestPanel,
     pub(crate) tree: TreeState,
-    scope: FileScope,
-    picked_object: Option<i64>,
-    filter: FilterForm,
+    pub(crate) scope: FileScope,
+    pub(crate) picked_object: Option<i64>,
+    pub(crate) filter: FilterForm,
     pub(crate) table: FileTable,
     pub(crate) detail: Option<FileRow>,
-    hex: HexView,
-    text: TextView,
-    preview: PreviewView,
-    gallery: Gallery,
-    tags: TagPanel,
+    pub(crate) hex: HexView,
+    pub(crate) text: TextView,
+    pub(crate) preview: PreviewView,
+    pub(crate) gallery: Gallery,
+    pub(crate) tags: TagPanel,
     pub(crate) custody: CustodyPanel,
     /// Carved files and feature histograms.
     pub(crate) findings: FindingsPanel,
@@ -85,7 +89,13 @@ pub struct Workbench {
     /// Whether pictures are blurred.
     pub blur: bool,
     pub(crate) status: String,
-    seen_completed: u64,
+    pub(crate) seen_completed: u64,
+    /// A file selected outside the listing, waiting for its details.
+    pub(crate) viewers_pending: Option<i64>,
+    /// The search field and its results.
+    pub(crate) search: SearchPanel,
+    /// The report or export window, when open.
+    pub(crate) output: Option<OutputDialog>,
 }
 
 impl Workbench {
@@ -122,6 +132,9 @@ impl Workbench {
             blur: true,
             status: String::new(),
             seen_completed: 0,
+            viewers_pending: None,
+            search: SearchPanel::default(),
+            output: None,
         };
         bench.worker.send(Request::Tree);
         bench.worker.send(Request::Log);
@@ -133,7 +146,7 @@ impl Workbench {
         self.reload_files();
     }
 
-    fn reload_files(&mut self) {
+    pub(crate) fn reload_files(&mut self) {
         match self.filter.query(self.scope.clone()) {
             Ok(query) => {
                 let generation = self.table.begin_listing();
@@ -143,101 +156,27 @@ impl Workbench {
         }
     }
 
-    /// Takes what the workers answered since the last frame.
-    fn poll(&mut self, ctx: &egui::Context) {
-        while let Some(reply) = self.worker.try_recv() {
-            self.on_reply(reply, ctx);
-        }
-        while let Some(reply) = self.content.try_recv() {
-            match reply {
-                ContentReply::Bytes {
-                    object_id,
-                    offset,
-                    data,
-                } => {
-                    self.hex.set_page(object_id, offset, data.clone());
-                    self.text.set_page(object_id, offset, data);
-                }
-                ContentReply::Picture(object_id, picture) => {
-                    self.preview.set_picture(ctx, object_id, picture);
-                }
-                ContentReply::Thumbnail(object_id, made) => {
-                    self.gallery.set_thumbnail(ctx, object_id, made);
-                }
-            }
-        }
-        while let Some(reply) = self.thumbs.try_recv() {
-            if let ContentReply::Thumbnail(object_id, made) = reply {
-                self.gallery.set_thumbnail(ctx, object_id, made);
-            }
-        }
-        self.custody.poll();
-        let completed = self.ingest.state().completed;
-        if completed != self.seen_completed {
-            self.seen_completed = completed;
-            self.worker.send(Request::Tree);
-            self.worker.send(Request::Log);
-            self.reload_files();
-        }
-    }
-
-    fn on_reply(&mut self, reply: Reply, ctx: &egui::Context) {
-        match reply {
-            Reply::Tree {
-                info,
-                evidence,
-                volumes,
-            } => {
-                self.info = info;
-                self.tree.set_top(evidence, volumes);
-            }
-            Reply::Subfolders {
-                fs_id,
-                path,
-                folders,
-            } => self.tree.set_folders(fs_id, path, folders),
-            Reply::Files { generation, rows } => {
-                self.table.set_rows(generation, rows, ctx);
-                self.status = format!("{} items listed", self.table.len());
-            }
-            Reply::FileDetail(object_id, file) => {
-                if self.table.selected == Some(object_id) {
-                    self.detail = file.map(|f| *f);
-                }
-            }
-            Reply::Changed(message) => {
-                self.status = message;
-                self.worker.send(Request::Log);
-                if let Some(id) = self.table.selected {
-                    self.worker.send(Request::FileDetail(id));
-                }
-            }
-            Reply::Log {
-                entries,
-                head,
-                notes,
-                problems,
-                carved,
-                histogram,
-            } => {
-                self.findings.set(carved, histogram);
-                self.custody
-                    .set_log(entries, head, notes, problems, self.case_file.clone(), ctx);
-            }
-            Reply::Error(message) => self.status = format!("error: {message}"),
-        }
-    }
-
-    /// Selects file `object_id` (from the table or the gallery).
-    fn select_file(&mut self, object_id: i64) {
+    /// Selects file `object_id` (from the table, the gallery, a note or a
+    /// search hit). A file the listing does not hold gets its viewers when
+    /// its details arrive.
+    pub(crate) fn select_file(&mut self, object_id: i64) {
         self.table.selected = Some(object_id);
         self.picked_object = Some(object_id);
         self.detail = None;
         self.worker.send(Request::FileDetail(object_id));
-        let (size, picture) = self
+        match self
             .table
             .selected_row()
-            .map_or((0, false), |r| (r.size, is_picture_name(r.name())));
+            .map(|r| (r.size, is_picture_name(r.name())))
+        {
+            Some((size, picture)) => self.open_viewers(object_id, size, picture),
+            None => self.viewers_pending = Some(object_id),
+        }
+    }
+
+    /// Points the viewers at file `object_id` of `size` bytes.
+    pub(crate) fn open_viewers(&mut self, object_id: i64, size: u64, picture: bool) {
+        self.viewers_pending = None;
         self.hex.set_file(object_id, size);
         self.text.set_file(object_id, size);
         self.preview.set_file(object_id);
@@ -278,6 +217,13 @@ impl Workbench {
                 .show(ui, |ui| self.right_ui(ui));
         }
         egui::CentralPanel::default().show(ui, |ui| self.middle_ui(ui));
+        if let Some(dialog) = &mut self.output {
+            match dialog.ui(&ctx, &self.case_file, &self.examiner) {
+                DialogEvent::Finished => self.worker.send(Request::Log),
+                DialogEvent::Closed => self.output = None,
+                DialogEvent::None => {}
+            }
+        }
         close
     }
 
@@ -289,16 +235,33 @@ impl Workbench {
             }
             ui.label(format!("Examiner: {}", self.examiner));
             ui.separator();
+            for (kind, title) in [
+                (OutputKind::Report, "Report…"),
+                (OutputKind::Export, "Export bundle…"),
+            ] {
+                let busy = self.output.as_ref().is_some_and(OutputDialog::busy);
+                if ui.add_enabled(!busy, egui::Button::new(title)).clicked() {
+                    self.output = Some(OutputDialog::new(kind, &self.case_path));
+                }
+            }
+            ui.separator();
+            ui.checkbox(&mut self.blur, "Blur pictures");
+            ui.separator();
+            close = ui.button("Close case").clicked();
+        });
+        ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Files, "Files");
             ui.selectable_value(&mut self.tab, Tab::Gallery, "Gallery");
             ui.selectable_value(&mut self.tab, Tab::Custody, "Custody log");
             ui.selectable_value(&mut self.tab, Tab::Notes, "Notes & bookmarks");
             ui.selectable_value(&mut self.tab, Tab::Carved, "Carved");
             ui.selectable_value(&mut self.tab, Tab::Features, "Features");
+            ui.selectable_value(&mut self.tab, Tab::Search, "Search results");
             ui.separator();
-            ui.checkbox(&mut self.blur, "Blur pictures");
-            ui.separator();
-            close = ui.button("Close case").clicked();
+            if let Some(request) = self.search.bar_ui(ui) {
+                self.worker.send(request);
+                self.tab = Tab::Search;
+            }
         });
         close
     }
@@ -356,12 +319,19 @@ impl Workbench {
             Tab::Notes => self.notes_ui(ui),
             Tab::Carved => self.findings.carved_ui(ui),
             Tab::Features => self.findings.features_ui(ui),
+            Tab::Search => {
+                if let Some(id) = self.search.results_ui(ui) {
+                    self.tab = Tab::Files;
+                    self.select_file(id);
+                }
+            }
         }
     }
 
     fn right_ui(&mut self, ui: &mut egui::Ui) {
         let mut requests: Vec<ContentRequest> = Vec::new();
-        let title = self.table.selected_row().map(|r| r.path.to_string());
+        let title = (self.table.selected_row().map(|r| r.path.to_string()))
+            .or_else(|| self.detail.as_ref().map(|d| d.path.clone()));
         ui.strong(title.as_deref().unwrap_or("No file selected"));
         egui::Panel::bottom("tags_panel")
             .resizable(true)
@@ -402,48 +372,6 @@ impl Workbench {
         }
         for request in requests {
             self.content.send(request);
-        }
-    }
-
-    fn notes_ui(&mut self, ui: &mut egui::Ui) {
-        let notes = self.custody.notes.clone();
-        if notes.is_empty() {
-            ui.weak("No notes or bookmarks yet: select an item and write one on the right.");
-        }
-        let mut go_to = None;
-        egui::ScrollArea::vertical()
-            .id_salt("notes_scroll")
-            .show(ui, |ui| {
-                for note in &notes {
-                    ui.horizontal(|ui| {
-                        ui.strong(if note.bookmark { "Bookmark" } else { "Note" });
-                        ui.label(format!(
-                            "{} — {}, {}",
-                            note.text, note.examiner, note.at_utc
-                        ));
-                        if let Some(id) = note.object_id
-                            && ui.small_button(format!("object {id}")).clicked()
-                        {
-                            go_to = Some(id);
-                        }
-                    });
-                }
-                if !self.custody.problems.is_empty() {
-                    ui.separator();
-                    ui.strong(format!(
-                        "{} problems recorded during ingest",
-                        self.custody.problems.len()
-                    ));
-                    for problem in &self.custody.problems {
-                        ui.label(format!("object {}: {}", problem.object_id, problem.message));
-                    }
-                }
-            });
-        if let Some(id) = go_to {
-            self.tab = Tab::Files;
-            self.picked_object = Some(id);
-            self.worker.send(Request::FileDetail(id));
-            self.table.selected = Some(id);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The case worker: one thread owns the open case and answers the UI's
-//! requests (tree, file listings, details, tags, notes, custody log) over
-//! channels; the UI thread never touches the database.
+//! requests (tree, file listings, details, tags, notes, custody log,
+//! searches) over channels; the UI thread never touches the database.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use eframe::egui;
 use forensics_core::case::{
     CarvedRow, Case, CaseInfo, CustodyEntry, EvidenceRow, FeatureCount, FileListQuery, FileRow,
-    FolderRow, NoteRow, ProblemRow, VolumeRow,
+    FolderRow, NoteRow, ProblemRow, SearchResults, VolumeRow,
 };
 
 use crate::rows::CompactRow;
@@ -52,6 +52,13 @@ pub(crate) enum Request {
     },
     /// The custody log, chain head, notes and problems.
     Log,
+    /// Files, features and notes containing `text`.
+    Search {
+        /// Which search this is (older replies are dropped).
+        generation: u64,
+        /// The text searched for.
+        text: String,
+    },
 }
 
 /// What the case worker answers.
@@ -100,6 +107,15 @@ pub(crate) enum Reply {
         carved: Vec<CarvedRow>,
         /// Feature histograms.
         histogram: Vec<FeatureCount>,
+    },
+    /// What a search found, or why it failed.
+    Search {
+        /// The request's generation.
+        generation: u64,
+        /// The text searched for.
+        text: String,
+        /// The hits of each kind.
+        results: Result<SearchResults, String>,
     },
     /// A request failed.
     Error(String),
@@ -198,6 +214,13 @@ fn answer(case: &mut Case, request: Request) -> Reply {
                     .feature_histogram(crate::findings_panel::HISTOGRAM_VALUES_PER_KIND)?,
             })
         })(),
+        Request::Search { generation, text } => Ok(Reply::Search {
+            results: case
+                .search(&text, crate::search_panel::SEARCH_HITS_PER_KIND)
+                .map_err(|e| e.to_string()),
+            generation,
+            text,
+        }),
     };
     result.unwrap_or_else(|e: forensics_core::case::Error| Reply::Error(e.to_string()))
 }

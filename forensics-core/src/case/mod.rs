@@ -32,6 +32,7 @@ mod query;
 mod report_files;
 mod report_query;
 mod schema;
+mod search_query;
 mod stage_query;
 mod store;
 pub mod verify;
@@ -46,6 +47,7 @@ pub use query::{FileQuery, FileRow, NoteRow, ProblemRow};
 pub use report_files::{HashMatchRow, ReportByteRun, ReportFile, ReportTimes};
 pub use report_query::{EvidenceRow, FileSystemRow, TagRow, VolumeRow};
 pub use schema::SCHEMA_VERSION;
+pub use search_query::{MAX_NOTE_LABEL_CHARS, SearchHit, SearchHits, SearchResults};
 pub use stage_query::{CarvedRow, FeatureCount};
 pub use store::{Case, CaseInfo, ObjectKind};
 
