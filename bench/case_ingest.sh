@@ -7,6 +7,8 @@
 # Usage: bench/case_ingest.sh [SIZE_BYTES] [FILES]   (defaults 1073741824, 4000)
 # Env:   FORENSICS_BIN, CORPUS_BIN  use these binaries instead of building
 #        STAGES  extra `case add` options, e.g. "--carve --scan" for the full pipeline
+#        COLD=1  drop the page cache first (needs root) and report how many bytes
+#                the ingest read from storage, as a multiple of the image size
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${1:-1073741824}
@@ -20,7 +22,11 @@ if [[ -z "${FORENSICS_BIN:-}" || -z "${CORPUS_BIN:-}" ]]; then
 fi
 IMAGE=$DIR/fat32.raw
 [[ -f $IMAGE ]] || "$CORPUS_BIN" generate fat32 --seed 11 --out "$DIR" --size "$SIZE" --files "$FILES" >/dev/null
-cat "$IMAGE" > /dev/null   # warm the page cache: the figure is the pipeline, not the disk
+if [[ "${COLD:-0}" == 1 ]]; then
+    sync && echo 3 > /proc/sys/vm/drop_caches
+else
+    cat "$IMAGE" > /dev/null   # warm the page cache: the figure is the pipeline, not the disk
+fi
 CASE=$DIR/bench.fcase
 rm -f "$CASE" "$CASE-wal" "$CASE-shm"
 export FORENSICS_EXAMINER="Bench"
@@ -30,6 +36,9 @@ export FORENSICS_EXAMINER="Bench"
 wall=$(grep "Elapsed (wall clock)" "$DIR/time.txt" | awk '{print $NF}')
 rss_kb=$(grep "Maximum resident set size" "$DIR/time.txt" | awk '{print $NF}')
 cpu=$(grep -E "User time|System time" "$DIR/time.txt" | awk '{s+=$NF} END {print s}')
+blocks_in=$(grep "File system inputs" "$DIR/time.txt" | awk '{print $NF}')
+allocated=$(du -B1 "$IMAGE" | awk '{print $1}')   # corpus images are sparse: holes need no reads
+echo "read from storage: $((blocks_in * 512)) bytes = $(python3 -c "print(round($blocks_in * 512 / $allocated, 3))") x the image's $allocated allocated bytes (page cache $( [[ "${COLD:-0}" == 1 ]] && echo cold || echo warm))"
 python3 - "$SIZE" "$wall" "$rss_kb" "$cpu" <<'PY'
 import sys
 size, wall, rss_kb, cpu = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
