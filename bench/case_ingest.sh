@@ -32,7 +32,21 @@ rm -f "$CASE" "$CASE-wal" "$CASE-shm"
 export FORENSICS_EXAMINER="Bench"
 "$FORENSICS_BIN" case init "$CASE" --case-number BENCH >/dev/null
 # shellcheck disable=SC2086
-/usr/bin/time -v "$FORENSICS_BIN" case add "$CASE" "$IMAGE" --json ${STAGES:-} 2> "$DIR/time.txt" | head -1
+/usr/bin/time -v "$FORENSICS_BIN" case add "$CASE" "$IMAGE" --json ${STAGES:-} 2> "$DIR/time.txt" > "$DIR/add.jsonl" &
+timer=$!
+# Peak anonymous memory (heap): the peak RSS below also counts the pages of
+# the memory-mapped image, which the kernel reclaims at will.
+anon_kb=0
+while kill -0 "$timer" 2>/dev/null; do
+    for child in $(pgrep -P "$timer"); do
+        now=$(awk '/^RssAnon:/ {print $2}' "/proc/$child/status" 2>/dev/null || echo 0)
+        (( ${now:-0} > anon_kb )) && anon_kb=$now
+    done
+    sleep 0.05
+done
+wait "$timer"
+head -1 "$DIR/add.jsonl"
+echo "peak anonymous memory (RssAnon): $((anon_kb / 1024)) MiB"
 wall=$(grep "Elapsed (wall clock)" "$DIR/time.txt" | awk '{print $NF}')
 rss_kb=$(grep "Maximum resident set size" "$DIR/time.txt" | awk '{print $NF}')
 cpu=$(grep -E "User time|System time" "$DIR/time.txt" | awk '{s+=$NF} END {print s}')
