@@ -14,6 +14,7 @@ pub mod exec;
 pub mod gif;
 pub mod image;
 pub mod jpeg;
+mod jpeg_bits;
 pub mod jpeg_scan;
 pub mod media;
 pub mod ole2;
