@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use eframe::egui::{self, RichText};
+use eframe::egui::{self, Key, RichText};
 use egui_extras::{Column, TableBuilder};
 use forensics_core::fs::Timestamp;
 
@@ -102,15 +102,65 @@ impl FileTable {
         self.rows.iter().find(|r| r.object_id == selected)
     }
 
-    /// Draws the table; returns the object id of a row newly clicked.
+    /// The row the arrow, page, Home and End keys move the selection to,
+    /// when no text field has the keyboard.
+    fn keyboard_target(&self, ui: &egui::Ui) -> Option<usize> {
+        if self.order.is_empty() || ui.ctx().memory(|m| m.focused().is_some()) {
+            return None;
+        }
+        let page = (ui.available_height() / ROW_HEIGHT).max(1.0) as usize;
+        let step: isize = ui.input(|i| {
+            if i.key_pressed(Key::ArrowDown) {
+                1
+            } else if i.key_pressed(Key::ArrowUp) {
+                -1
+            } else if i.key_pressed(Key::PageDown) {
+                page as isize
+            } else if i.key_pressed(Key::PageUp) {
+                -(page as isize)
+            } else if i.key_pressed(Key::Home) {
+                isize::MIN
+            } else if i.key_pressed(Key::End) {
+                isize::MAX
+            } else {
+                0
+            }
+        });
+        if step == 0 {
+            return None;
+        }
+        let last = self.order.len() - 1;
+        let current = self.selected.and_then(|id| {
+            self.order
+                .iter()
+                .position(|&i| self.rows.get(i as usize).is_some_and(|r| r.object_id == id))
+        });
+        Some(match (current, step) {
+            (_, isize::MIN) => 0,
+            (_, isize::MAX) => last,
+            (None, _) => 0,
+            (Some(at), step) => at.saturating_add_signed(step).min(last),
+        })
+    }
+
+    /// Draws the table; returns the object id of a row newly clicked (or
+    /// reached with the keyboard).
     pub(crate) fn ui(&mut self, ui: &mut egui::Ui) -> Option<i64> {
         if let Some(order) = self.sort_job.as_ref().and_then(SortJob::poll) {
             self.order = order;
             self.sort_job = None;
         }
-        let mut clicked = None;
+        let keyed = self.keyboard_target(ui);
+        let mut clicked = keyed
+            .and_then(|at| self.order.get(at))
+            .and_then(|&i| self.rows.get(i as usize))
+            .map(|row| row.object_id);
         let mut sort_by = None;
-        let table = TableBuilder::new(ui)
+        let mut table = TableBuilder::new(ui);
+        if let Some(at) = keyed {
+            table = table.scroll_to_row(at, None);
+        }
+        let table = table
             .striped(true)
             .resizable(true)
             .sense(egui::Sense::click())

@@ -247,6 +247,8 @@ impl Workbench {
             ui.separator();
             ui.checkbox(&mut self.blur, "Blur pictures");
             ui.separator();
+            theme_ui(ui);
+            ui.separator();
             close = ui.button("Close case").clicked();
         });
         ui.horizontal(|ui| {
@@ -373,5 +375,26 @@ impl Workbench {
         for request in requests {
             self.content.send(request);
         }
+    }
+}
+
+/// Light, dark or the system's theme for the whole app (egui remembers it
+/// with the window layout).
+fn theme_ui(ui: &mut egui::Ui) {
+    let mut preference = ui.options(|options| options.theme_preference);
+    let before = preference;
+    egui::ComboBox::from_label("Theme")
+        .selected_text(match preference {
+            egui::ThemePreference::Light => "Light",
+            egui::ThemePreference::Dark => "Dark",
+            egui::ThemePreference::System => "System",
+        })
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut preference, egui::ThemePreference::Light, "Light");
+            ui.selectable_value(&mut preference, egui::ThemePreference::Dark, "Dark");
+            ui.selectable_value(&mut preference, egui::ThemePreference::System, "System");
+        });
+    if preference != before {
+        ui.ctx().set_theme(preference);
     }
 }

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod features;
+mod keyboard;
 mod reports;
 mod search;
 
