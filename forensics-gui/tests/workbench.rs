@@ -4,6 +4,7 @@
 //! (One test binary: the modules below are further subjects.)
 #![allow(clippy::unwrap_used)]
 
+mod browse;
 mod features;
 mod reports;
 mod search;
