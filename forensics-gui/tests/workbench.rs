@@ -6,6 +6,7 @@
 
 mod browse;
 mod features;
+mod frames;
 mod reports;
 mod search;
 
