@@ -204,15 +204,20 @@ impl FileBrowser {
         }
         let mut event = BrowserEvent::None;
         ui.horizontal(|ui| {
-            let (text, ready) = match self.mode {
-                BrowseMode::Open => ("Open", self.selected.is_some()),
-                BrowseMode::Save => ("Save here", !self.file_name.trim().is_empty()),
-            };
-            if ui.add_enabled(ready, egui::Button::new(text)).clicked() {
-                activated = match self.mode {
-                    BrowseMode::Open => self.selected.clone(),
-                    BrowseMode::Save => Some(self.file_name.trim().to_string()),
-                };
+            // "Open" goes into the selected folder, or chooses the file.
+            if ui
+                .add_enabled(self.selected.is_some(), egui::Button::new("Open"))
+                .clicked()
+            {
+                activated = self.selected.clone();
+            }
+            let named = !self.file_name.trim().is_empty();
+            if self.mode == BrowseMode::Save
+                && ui
+                    .add_enabled(named, egui::Button::new("Save here"))
+                    .clicked()
+            {
+                activated = Some(self.file_name.trim().to_string());
             }
             if ui.button("Cancel").clicked() {
                 event = BrowserEvent::Cancelled;

@@ -160,3 +160,36 @@ fn unreadable_and_huge_folders_are_reported_in_the_browser() {
     harness.run_steps(2);
     assert!(harness.query_by_label("Choose a case file").is_none());
 }
+
+#[test]
+fn the_report_file_is_named_in_the_file_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let mut harness = harness();
+    create_case(&mut harness, dir.path());
+    harness.get_by_label("Report…").click();
+    harness.run_steps(2);
+    // The window's "Browse…" is right of the evidence panel's.
+    let browse = harness
+        .get_all_by_label("Browse…")
+        .max_by(|a, b| a.rect().left().total_cmp(&b.rect().left()))
+        .unwrap();
+    browse.click();
+    harness.run_steps(2);
+    harness.get_by_label("Save the report as");
+    // It starts beside the case with the proposed name.
+    assert_eq!(
+        harness.get_by_label("File name:").value().as_deref(),
+        Some("t.html")
+    );
+    open_entry(&mut harness, "out/");
+    wait_for_label(&mut harness, "..");
+    harness.get_by_label("Save here").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.get_by_label("Report file").value().as_deref(),
+        out.join("t.html").to_str()
+    );
+    settle(&mut harness);
+}
