@@ -24,9 +24,13 @@ const MAX_FRAME: Duration = Duration::from_millis(50);
 const FRAME_GAP: Duration = Duration::from_millis(16);
 /// Files in the generated FAT32 (the most `corpus` puts in one).
 const FILES: usize = 10_000;
-/// Frames taken while scrolling the listing (half down, half up; a
-/// frame scrolls 100 rows).
+/// Frames taken while scrolling the listing (half down, half up).
 const SCROLL_FRAMES: usize = 600;
+/// Scrolling per frame during the ingest: a fast mouse wheel (20 rows).
+const WHEEL_POINTS: f32 = 400.0;
+/// Scrolling per frame of the scrolling test: a fling of 100 rows, more
+/// than a screenful, so every visible row is laid out anew each frame.
+const FLING_POINTS: f32 = 2000.0;
 
 /// Wall times of frames, and their summary.
 #[derive(Default)]
@@ -98,7 +102,7 @@ fn ingest_frames(harness: &mut Harness<'static, App>, image: &Path, scroll: bool
             "the ingest did not finish"
         );
         if scroll {
-            scroll_step(harness, frames.times.len() % 100 < 50);
+            scroll_step(harness, WHEEL_POINTS, frames.times.len() % 100 < 50);
         }
         frames.step(harness);
     }
@@ -111,12 +115,13 @@ fn ingest_frames(harness: &mut Harness<'static, App>, image: &Path, scroll: bool
     frames
 }
 
-/// Queues a mouse-wheel turn over the file table (100 rows down or up).
-fn scroll_step(harness: &mut Harness<'static, App>, down: bool) {
+/// Queues a mouse-wheel turn of `points` over the file table (a row is
+/// 20 points), down or up.
+fn scroll_step(harness: &mut Harness<'static, App>, points: f32, down: bool) {
     harness.hover_at(egui::pos2(750.0, 450.0));
     harness.event(Event::MouseWheel {
         unit: MouseWheelUnit::Point,
-        delta: egui::vec2(0.0, if down { -2000.0 } else { 2000.0 }),
+        delta: egui::vec2(0.0, if down { -points } else { points }),
         modifiers: Modifiers::NONE,
         phase: TouchPhase::Move,
         source: egui::MouseWheelSource::Unknown,
@@ -169,7 +174,7 @@ fn frame_times_stay_under_50_ms_while_a_1_gib_image_is_ingested() {
         if frame == SCROLL_FRAMES / 2 {
             harness.get_by_label(&last_path);
         }
-        scroll_step(&mut harness, frame < SCROLL_FRAMES / 2);
+        scroll_step(&mut harness, FLING_POINTS, frame < SCROLL_FRAMES / 2);
         scrolling.step(&mut harness);
     }
     let scrolling = scrolling.report("frames while scrolling a 20 000-row listing");
