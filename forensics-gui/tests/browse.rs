@@ -156,6 +156,8 @@ fn unreadable_and_huge_folders_are_reported_in_the_browser() {
         "Only the first 10000 entries of this folder are listed.",
     );
     assert!(harness.query_all_by_label_contains("f0").next().is_some());
+    // Every widget of the open chooser is labelled.
+    settle(&mut harness);
     harness.get_by_label("Cancel").click();
     harness.run_steps(2);
     assert!(harness.query_by_label("Choose a case file").is_none());
