@@ -37,12 +37,19 @@ const WHEEL_POINTS: f32 = 400.0;
 /// than a screenful, so every visible row is laid out anew each frame.
 const FLING_POINTS: f32 = 2000.0;
 
-/// Time the calling thread has run on a CPU, from Linux's
-/// `/proc/thread-self/schedstat` (nanoseconds; none elsewhere).
+/// Time the calling thread has run on a CPU (`CLOCK_THREAD_CPUTIME_ID`).
+#[cfg(unix)]
 fn thread_cpu_time() -> Option<Duration> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(Duration::from_nanos(ns))
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    let seconds = u64::try_from(now.tv_sec).ok()?;
+    let nanos = u32::try_from(now.tv_nsec).ok()?;
+    Some(Duration::new(seconds, nanos))
+}
+
+/// Not measured off Unix (the wall time is checked instead).
+#[cfg(not(unix))]
+fn thread_cpu_time() -> Option<Duration> {
+    None
 }
 
 /// Times of frames, and their summary: wall time, and the UI thread's CPU
