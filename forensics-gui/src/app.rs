@@ -8,8 +8,9 @@ use eframe::egui;
 
 use forensics_core::case::{PASSPHRASE_ENV, Passphrase};
 
+use crate::file_browser::{BrowseMode, BrowserEvent, FileBrowser};
 use crate::session::{CaseFile, OpenJob, OpenRequest};
-use crate::start::StartScreen;
+use crate::start::{PathField, StartScreen};
 use crate::workbench::Workbench;
 
 /// Key of the start screen in eframe's storage.
@@ -21,6 +22,8 @@ pub struct App {
     opening: Option<(OpenRequest, OpenJob)>,
     workbench: Option<Workbench>,
     error: Option<String>,
+    /// The file chooser for a start-screen path field, when open.
+    browser: Option<(PathField, FileBrowser)>,
 }
 
 impl App {
@@ -56,6 +59,7 @@ impl App {
             opening: None,
             workbench: None,
             error: None,
+            browser: None,
         }
     }
 
@@ -132,6 +136,31 @@ impl App {
                 }
             });
         });
+        self.browser_ui(&ctx);
+    }
+
+    /// Opens the file chooser a "Browse…" button asked for, draws it, and
+    /// puts the chosen path into its field.
+    fn browser_ui(&mut self, ctx: &egui::Context) {
+        if let Some(field) = self.start.browse.take() {
+            let (title, mode) = match field {
+                PathField::NewCase => ("New case file", BrowseMode::Save),
+                PathField::OpenCase => ("Choose a case file", BrowseMode::Open),
+            };
+            let browser = FileBrowser::new(title, mode, self.start.path_text(field), ctx);
+            self.browser = Some((field, browser));
+        }
+        let Some((field, browser)) = &mut self.browser else {
+            return;
+        };
+        match browser.ui(ctx) {
+            BrowserEvent::None => {}
+            BrowserEvent::Chosen(path) => {
+                *self.start.path_text(*field) = path.display().to_string();
+                self.browser = None;
+            }
+            BrowserEvent::Cancelled => self.browser = None,
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
+use crate::file_browser::{BrowseMode, BrowserEvent, FileBrowser};
 use crate::ingest::{IngestQueue, human_bytes, rate_and_eta};
 
 /// State of the panel's path field.
@@ -12,6 +13,8 @@ use crate::ingest::{IngestQueue, human_bytes, rate_and_eta};
 pub(crate) struct IngestPanel {
     /// The evidence path typed in.
     pub(crate) path_text: String,
+    /// The "Choose evidence" window, when open.
+    browser: Option<FileBrowser>,
 }
 
 impl IngestPanel {
@@ -20,6 +23,14 @@ impl IngestPanel {
         let field = ui
             .horizontal(|ui| {
                 let label = ui.label("Evidence path:");
+                if ui.button("Browse…").clicked() {
+                    self.browser = Some(FileBrowser::new(
+                        "Choose evidence",
+                        BrowseMode::Open,
+                        &self.path_text,
+                        ui.ctx(),
+                    ));
+                }
                 ui.add(
                     egui::TextEdit::singleline(&mut self.path_text)
                         .desired_width(ui.available_width()),
@@ -27,6 +38,16 @@ impl IngestPanel {
                 .labelled_by(label.id)
             })
             .inner;
+        if let Some(browser) = &mut self.browser {
+            match browser.ui(ui.ctx()) {
+                BrowserEvent::None => {}
+                BrowserEvent::Chosen(path) => {
+                    self.path_text = path.display().to_string();
+                    self.browser = None;
+                }
+                BrowserEvent::Cancelled => self.browser = None,
+            }
+        }
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         let ready = !self.path_text.trim().is_empty();
         if (ui

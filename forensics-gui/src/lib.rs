@@ -14,6 +14,7 @@ mod content;
 mod custody_panel;
 mod details;
 mod features_plot;
+mod file_browser;
 mod file_table;
 mod filters;
 mod findings_panel;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use eframe::egui;
 
+use crate::file_browser::{BrowseMode, BrowserEvent, FileBrowser};
 use crate::output_jobs::{DocumentFormat, OutputJob, OutputOrder};
 use crate::session::CaseFile;
 
@@ -30,6 +31,8 @@ pub(crate) struct OutputDialog {
     job: Option<OutputJob>,
     /// The last result: a message saying where and how large, or the error.
     pub(crate) outcome: Option<Result<String, String>>,
+    /// The chooser of the output file, when open.
+    browser: Option<FileBrowser>,
 }
 
 /// What the window asks of the workbench.
@@ -59,6 +62,7 @@ impl OutputDialog {
             out_text: out.display().to_string(),
             job: None,
             outcome: None,
+            browser: None,
         }
     }
 
@@ -93,6 +97,16 @@ impl OutputDialog {
             .pivot(egui::Align2::CENTER_CENTER)
             .default_pos(ctx.content_rect().center())
             .show(ctx, |ui| self.form_ui(ui, file, examiner));
+        if let Some(browser) = &mut self.browser {
+            match browser.ui(ctx) {
+                BrowserEvent::None => {}
+                BrowserEvent::Chosen(path) => {
+                    self.out_text = path.display().to_string();
+                    self.browser = None;
+                }
+                BrowserEvent::Cancelled => self.browser = None,
+            }
+        }
         if !open && !self.busy() {
             event = DialogEvent::Closed;
         }
@@ -132,6 +146,14 @@ impl OutputDialog {
         };
         ui.horizontal(|ui| {
             let label = ui.label(field_label);
+            if ui.button("Browse…").clicked() {
+                let title = match self.kind {
+                    OutputKind::Report => "Save the report as",
+                    OutputKind::Export => "Save the bundle as",
+                };
+                let start = &self.out_text;
+                self.browser = Some(FileBrowser::new(title, BrowseMode::Save, start, ui.ctx()));
+            }
             ui.add(egui::TextEdit::singleline(&mut self.out_text).desired_width(f32::INFINITY))
                 .labelled_by(label.id);
         });

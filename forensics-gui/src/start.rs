@@ -44,6 +44,38 @@ pub struct StartScreen {
     pub open_passphrase: String,
     /// Recent cases, newest first.
     pub recent: Vec<RecentCase>,
+    /// A "Browse…" button was clicked for this field (the app opens the
+    /// file chooser).
+    #[serde(skip)]
+    pub(crate) browse: Option<PathField>,
+}
+
+/// The start screen's path fields that a file chooser can fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PathField {
+    /// The case file to create.
+    NewCase,
+    /// The case file to open.
+    OpenCase,
+}
+
+/// A labelled path field with a "Browse…" button in a grid row; whether
+/// the button was clicked.
+fn grid_path_field(ui: &mut egui::Ui, label: &str, text: &mut String, hint: &str) -> bool {
+    let label = ui.label(label);
+    let clicked = ui
+        .horizontal(|ui| {
+            ui.add(
+                egui::TextEdit::singleline(text)
+                    .desired_width(420.0)
+                    .hint_text(hint),
+            )
+            .labelled_by(label.id);
+            ui.button("Browse…").clicked()
+        })
+        .inner;
+    ui.end_row();
+    clicked
 }
 
 /// A labelled single-line field in a grid row.
@@ -114,12 +146,14 @@ impl StartScreen {
                         "e.g. 2024-CY-0042",
                     );
                     grid_field(ui, "Title", &mut self.title, "short description");
-                    grid_field(
+                    if grid_path_field(
                         ui,
                         "Case file",
                         &mut self.new_path,
                         "/cases/2024-CY-0042.case",
-                    );
+                    ) {
+                        self.browse = Some(PathField::NewCase);
+                    }
                     ui.label("");
                     ui.checkbox(&mut self.encrypt, "Encrypt the case file");
                     ui.end_row();
@@ -172,12 +206,14 @@ impl StartScreen {
             egui::Grid::new("open_case_grid")
                 .num_columns(2)
                 .show(ui, |ui| {
-                    grid_field(
+                    if grid_path_field(
                         ui,
                         "Case file to open",
                         &mut self.open_path,
                         "path of an existing case",
-                    );
+                    ) {
+                        self.browse = Some(PathField::OpenCase);
+                    }
                     grid_secret(
                         ui,
                         "Passphrase",
@@ -210,6 +246,14 @@ impl StartScreen {
             }
         });
         request
+    }
+
+    /// The text of `field`.
+    pub(crate) fn path_text(&mut self, field: PathField) -> &mut String {
+        match field {
+            PathField::NewCase => &mut self.new_path,
+            PathField::OpenCase => &mut self.open_path,
+        }
     }
 
     fn open_request(&self, path: PathBuf) -> OpenRequest {

@@ -4,7 +4,9 @@
 //! (One test binary: the modules below are further subjects.)
 #![allow(clippy::unwrap_used)]
 
+mod browse;
 mod features;
+mod frames;
 mod keyboard;
 mod reports;
 mod search;
