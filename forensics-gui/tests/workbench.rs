@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod browse;
+mod cancel;
 mod features;
 mod frames;
 mod keyboard;
