@@ -282,10 +282,17 @@ impl FileBrowser {
                     let name = shown.strip_suffix('/').unwrap_or(shown);
                     ui.horizontal(|ui| {
                         let picked = self.selected.as_deref() == Some(name);
-                        let response = ui.add_sized(
-                            [420.0, row_height],
-                            egui::Button::selectable(picked, shown.as_str()),
-                        );
+                        // Names left-aligned in a fixed-width column, sizes after it.
+                        let response = ui
+                            .allocate_ui_with_layout(
+                                egui::vec2(420.0, row_height),
+                                egui::Layout::left_to_right(egui::Align::Center),
+                                |ui| {
+                                    ui.set_min_width(420.0);
+                                    ui.add(egui::Button::selectable(picked, shown.as_str()))
+                                },
+                            )
+                            .inner;
                         if response.clicked() {
                             self.selected = Some(name.to_string());
                             if self.mode == BrowseMode::Save
