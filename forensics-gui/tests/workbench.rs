@@ -6,6 +6,7 @@
 
 mod browse;
 mod cancel;
+mod deleted;
 mod features;
 mod frames;
 mod keyboard;
