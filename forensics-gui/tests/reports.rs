@@ -13,7 +13,7 @@ use forensics_core::report::bundle::verify_bundle;
 use forensics_gui::App;
 
 use crate::search::ingest;
-use crate::{bench, corpus_image, create_case, harness, run_until, settle, type_into, type_secret};
+use crate::{bench, corpus_image, create_case, create_encrypted_case, harness, run_until, settle};
 
 fn custody_log(case: &Path) -> Vec<CustodyEntry> {
     Case::open(case).unwrap().custody_log().unwrap()
@@ -128,16 +128,7 @@ fn an_encrypted_case_exports_a_bundle_with_its_passphrase() {
     let (image, _) = corpus_image(dir.path());
     let case_path = dir.path().join("t.case");
     let mut harness = harness();
-    type_into(&mut harness, "Examiner", "Test Examiner");
-    type_into(&mut harness, "Case number", "2026-T-4");
-    type_into(&mut harness, "Case file", case_path.to_str().unwrap());
-    harness.get_by_label("Encrypt the case file").click();
-    harness.run_steps(2);
-    type_secret(&mut harness, "New passphrase", "correct horse battery");
-    harness.get_by_label("Create case").click();
-    run_until(&mut harness, "the case to open", |app| {
-        app.workbench().is_some()
-    });
+    create_encrypted_case(&mut harness, &case_path, "2026-T-4");
     ingest(&mut harness, &image);
 
     // The worker thread opens its own keyed connection, for the

@@ -112,6 +112,19 @@ fn create_case(harness: &mut Harness<'static, App>, dir: &Path) {
     run_until(harness, "the case to open", |app| app.workbench().is_some());
 }
 
+/// Creates an encrypted case at `case_path` through the start screen
+/// (passphrase "correct horse battery").
+fn create_encrypted_case(harness: &mut Harness<'static, App>, case_path: &Path, number: &str) {
+    type_into(harness, "Examiner", "Test Examiner");
+    type_into(harness, "Case number", number);
+    type_into(harness, "Case file", case_path.to_str().unwrap());
+    harness.get_by_label("Encrypt the case file").click();
+    harness.run_steps(2);
+    type_secret(harness, "New passphrase", "correct horse battery");
+    harness.get_by_label("Create case").click();
+    run_until(harness, "the case to open", |app| app.workbench().is_some());
+}
+
 fn corpus_image(dir: &Path) -> (std::path::PathBuf, corpus::AnswerKey) {
     let mut options = corpus::ScenarioOptions::with_seed(3);
     options.image_size_bytes = Some(4 << 20);
@@ -228,16 +241,7 @@ fn an_encrypted_case_is_created_ingested_and_reopened_only_with_its_passphrase()
     let (image, _) = corpus_image(dir.path());
     let case_path = dir.path().join("t.case");
     let mut harness = harness();
-    type_into(&mut harness, "Examiner", "Test Examiner");
-    type_into(&mut harness, "Case number", "2026-T-2");
-    type_into(&mut harness, "Case file", case_path.to_str().unwrap());
-    harness.get_by_label("Encrypt the case file").click();
-    harness.run_steps(2);
-    type_secret(&mut harness, "New passphrase", "correct horse battery");
-    harness.get_by_label("Create case").click();
-    run_until(&mut harness, "the case to open", |app| {
-        app.workbench().is_some()
-    });
+    create_encrypted_case(&mut harness, &case_path, "2026-T-2");
     assert!(forensics_core::case::is_encrypted(&case_path).unwrap());
 
     // The ingest runs on its own connection, which needs the key too.
