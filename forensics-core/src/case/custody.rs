@@ -9,10 +9,11 @@
 //! `prev_hash` is [`GENESIS_HASH`]. A signature, when present, is the
 //! Ed25519 signature of the 32 raw bytes of `entry_hash`.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params_from_iter};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::backend::{SqlValue, StoreTx, sqlite_parameters};
 use super::{Session, canonical_json};
 use crate::hash::to_hex;
 
@@ -71,6 +72,58 @@ pub(crate) fn append(
     action: &str,
     details: Value,
 ) -> rusqlite::Result<CustodyEntry> {
+    let last: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT seq, entry_hash FROM custody_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let entry = next_entry(session, action, details, last);
+    tx.execute(
+        &sqlite_parameters(INSERT_ENTRY),
+        params_from_iter(row_values(&entry)),
+    )?;
+    Ok(entry)
+}
+
+/// [`append`] through any [`StoreTx`]: the store has already serialised
+/// writers (see [`super::backend::CaseStore::write_with_custody`]).
+pub(crate) fn append_to(
+    tx: &mut dyn StoreTx,
+    session: &Session,
+    action: &str,
+    details: Value,
+) -> super::Result<CustodyEntry> {
+    let rows = tx.query(
+        "SELECT seq, entry_hash FROM custody_log ORDER BY seq DESC LIMIT 1",
+        &[],
+    )?;
+    let last = match rows.first().map(Vec::as_slice) {
+        Some([seq, hash]) => Some((
+            seq.as_i64("custody seq")?,
+            hash.as_text("entry hash")?.to_string(),
+        )),
+        _ => None,
+    };
+    let entry = next_entry(session, action, details, last);
+    tx.execute(INSERT_ENTRY, &row_values(&entry))?;
+    Ok(entry)
+}
+
+const INSERT_ENTRY: &str = "INSERT INTO custody_log (seq, at_utc, examiner, action, details_json,
+                                  prev_hash, entry_hash, signature, key_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+/// The entry that follows `last` (its seq and hash; `None` for the first):
+/// details completed with tool version, command line and host, stamped,
+/// hashed and signed when the session has a key.
+fn next_entry(
+    session: &Session,
+    action: &str,
+    details: Value,
+    last: Option<(i64, String)>,
+) -> CustodyEntry {
     let mut details = match details {
         Value::Object(map) => map,
         other => {
@@ -83,13 +136,6 @@ pub(crate) fn append(
     details.insert("command_line".into(), json!(session.command_line));
     details.insert("host".into(), json!(session.host));
     let details_json = canonical_json(&Value::Object(details));
-    let last: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT seq, entry_hash FROM custody_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
     let (seq, prev_hash) = match last {
         Some((seq, hash)) => (seq as u64 + 1, hash),
         None => (1, GENESIS_HASH.to_string()),
@@ -110,23 +156,7 @@ pub(crate) fn append(
         }
         None => (None, None),
     };
-    tx.execute(
-        "INSERT INTO custody_log (seq, at_utc, examiner, action, details_json, prev_hash,
-                                  entry_hash, signature, key_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            seq as i64,
-            at_utc,
-            session.examiner,
-            action,
-            details_json,
-            prev_hash,
-            hash,
-            signature,
-            key_id
-        ],
-    )?;
-    Ok(CustodyEntry {
+    CustodyEntry {
         seq,
         at_utc,
         examiner: session.examiner.clone(),
@@ -136,7 +166,22 @@ pub(crate) fn append(
         entry_hash: hash,
         signature,
         key_id,
-    })
+    }
+}
+
+/// The values of an entry's row, in [`INSERT_ENTRY`]'s parameter order.
+fn row_values(entry: &CustodyEntry) -> [SqlValue; 9] {
+    [
+        SqlValue::Integer(entry.seq as i64),
+        entry.at_utc.as_str().into(),
+        entry.examiner.as_str().into(),
+        entry.action.as_str().into(),
+        entry.details_json.as_str().into(),
+        entry.prev_hash.as_str().into(),
+        entry.entry_hash.as_str().into(),
+        entry.signature.clone().into(),
+        entry.key_id.clone().into(),
+    ]
 }
 
 /// Every entry in `seq` order.

@@ -21,6 +21,7 @@
 //! the caller passes in: the core never reads the wall clock.
 
 mod acquisition;
+pub mod backend;
 mod canonical;
 pub mod crypt;
 pub mod custody;
