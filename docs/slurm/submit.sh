@@ -1,0 +1,9 @@
+#!/bin/bash
+# Submits the worker job arrays, then the merge once all of them succeeded.
+set -euo pipefail
+cd "$(dirname "$0")"
+mkdir -p '/lab/case 42/results/slurm-logs'
+job_id() { local out; out="$(sbatch --parsable "$@")"; echo "${out%%;*}"; }
+w0="$(job_id worker-0.sbatch)"
+merge="$(job_id --dependency=afterok:"$w0" merge.sbatch)"
+echo "workers: $w0; merge: $merge"
