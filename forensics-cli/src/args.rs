@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub(crate) use crate::args_batch::BatchCommand;
 pub(crate) use crate::args_case::{CaseAction, CaseAddArgs, ExaminerArgs, ReportFormat};
 
 /// Forensic examination of disk images and memory dumps.
@@ -113,6 +114,9 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: CaseAction,
     },
+    /// Batch ingest in units: Slurm job arrays, Kubernetes Indexed Jobs.
+    #[command(subcommand)]
+    Batch(BatchCommand),
 }
 
 /// Timeline output formats.

@@ -1,0 +1,161 @@
+//! `forensics batch slurm` and `forensics batch kubernetes`: the manifest's
+//! units as Slurm job arrays (scripts, optionally submitted) or as a
+//! Kubernetes Indexed Job (YAML on stdout).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use forensics_core::batch::kubernetes::IndexedJob;
+use forensics_core::batch::slurm::{self, DEFAULT_MAX_ARRAY_SIZE, SlurmJob};
+use serde_json::json;
+
+use crate::Outcome;
+use crate::args_batch::{BatchCommand, KubernetesArgs, SlurmArgs};
+use crate::cmd::case_access::EXAMINER_ENV;
+use crate::output::json_line;
+
+/// Longest manifest line read when counting units (a unit is a short JSON
+/// object; a longer line means the file is not a manifest).
+const MAX_MANIFEST_LINE_BYTES: u64 = 1 << 20;
+
+/// Runs a `batch` scheduler command.
+pub(crate) fn run(command: BatchCommand) -> anyhow::Result<Outcome> {
+    match command {
+        BatchCommand::Slurm(args) => slurm_scripts(&args),
+        BatchCommand::Kubernetes(args) => kubernetes_job(&args),
+    }
+}
+
+fn slurm_scripts(args: &SlurmArgs) -> anyhow::Result<Outcome> {
+    let examiner = args
+        .examiner
+        .clone()
+        .or_else(|| std::env::var(EXAMINER_ENV).ok())
+        .filter(|name| !name.trim().is_empty())
+        .with_context(|| format!("name the examiner with --examiner or {EXAMINER_ENV}"))?;
+    let manifest = absolute(&args.manifest)?;
+    let results = absolute(&args.results)?;
+    let mut job = SlurmJob::new(
+        std::env::current_exe().context("cannot find the path of this forensics binary")?,
+        manifest.clone(),
+        results.clone(),
+        absolute(&args.case)?,
+        examiner,
+        count_units(&manifest)?,
+    );
+    job.parallel = args.parallel;
+    job.partition.clone_from(&args.partition);
+    job.extra_sbatch_options.clone_from(&args.sbatch_option);
+    job.job_name.clone_from(&args.job_name);
+    job.max_array_size = match args.max_array_size {
+        Some(size) => size,
+        None => slurm::query_max_array_size().unwrap_or(DEFAULT_MAX_ARRAY_SIZE),
+    };
+    if let Some(log_dir) = &args.log_dir {
+        job.log_dir = absolute(log_dir)?;
+    }
+    let script_dir = match &args.out {
+        Some(dir) => absolute(dir)?,
+        None => results.join("slurm"),
+    };
+    let scripts = job.scripts()?;
+    let paths = slurm::script_paths(&scripts, &script_dir);
+    let submitted = if args.submit {
+        Some(slurm::submit(&scripts, &script_dir)?)
+    } else {
+        slurm::write_scripts(&scripts, &script_dir)?;
+        None
+    };
+    if args.json {
+        json_line(&json!({
+            "units": job.unit_count,
+            "arrays": scripts.workers.len(),
+            "scripts": paths,
+            "worker_job_ids": submitted.as_ref().map(|s| &s.worker_job_ids),
+            "merge_job_id": submitted.as_ref().map(|s| &s.merge_job_id),
+        }))?;
+        return Ok(Outcome::Success);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "{} units in {} job array(s) of at most {}; scripts in {}",
+        job.unit_count,
+        scripts.workers.len(),
+        job.max_array_size,
+        script_dir.display()
+    )?;
+    match submitted {
+        Some(ids) => writeln!(
+            out,
+            "submitted workers {}; merge {} runs after all of them succeeded",
+            ids.worker_job_ids.join(" "),
+            ids.merge_job_id
+        )?,
+        None => writeln!(
+            out,
+            "submit with: bash {}",
+            script_dir.join(&scripts.submit.file_name).display()
+        )?,
+    }
+    Ok(Outcome::Success)
+}
+
+fn kubernetes_job(args: &KubernetesArgs) -> anyhow::Result<Outcome> {
+    let manifest = absolute(&args.manifest)?;
+    let image = args
+        .image
+        .clone()
+        .unwrap_or_else(|| format!("forensics:{}", env!("CARGO_PKG_VERSION")));
+    let mut job = IndexedJob::new(
+        image,
+        manifest.clone(),
+        absolute(&args.results)?,
+        count_units(&manifest)?,
+    );
+    job.parallel = args.parallel;
+    job.evidence_dir = absolute(&args.evidence_dir)?;
+    job.evidence_claim.clone_from(&args.evidence_claim);
+    job.results_claim.clone_from(&args.results_claim);
+    job.name.clone_from(&args.name);
+    job.namespace.clone_from(&args.namespace);
+    job.backoff_limit_per_index = args.retries;
+    let yaml = job.to_yaml()?;
+    std::io::stdout().lock().write_all(yaml.as_bytes())?;
+    Ok(Outcome::Success)
+}
+
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    std::path::absolute(path).with_context(|| format!("cannot make {} absolute", path.display()))
+}
+
+/// Units in a manifest: its lines holding anything but white space.
+fn count_units(manifest: &Path) -> anyhow::Result<u64> {
+    let file = std::fs::File::open(manifest)
+        .with_context(|| format!("cannot open the manifest {}", manifest.display()))?;
+    let mut reader = BufReader::new(file);
+    let mut line = Vec::new();
+    let mut units = 0u64;
+    let mut line_number = 0u64;
+    loop {
+        line.clear();
+        line_number += 1;
+        let read = Read::by_ref(&mut reader)
+            .take(MAX_MANIFEST_LINE_BYTES + 1)
+            .read_until(b'\n', &mut line)
+            .with_context(|| format!("cannot read the manifest {}", manifest.display()))?;
+        if read == 0 {
+            return Ok(units);
+        }
+        if line.len() as u64 > MAX_MANIFEST_LINE_BYTES {
+            anyhow::bail!(
+                "{}: line {line_number} is longer than {MAX_MANIFEST_LINE_BYTES} bytes: not a unit manifest",
+                manifest.display()
+            );
+        }
+        if !line.iter().all(u8::is_ascii_whitespace) {
+            units += 1;
+        }
+    }
+}
