@@ -20,3 +20,4 @@ mod report_exchange;
 mod scan_corpus;
 mod scan_pathological;
 mod scan_recursion;
+mod slurm;

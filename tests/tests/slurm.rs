@@ -1,0 +1,211 @@
+//! Batch units as Slurm job arrays on a real cluster (`.ci/slurm-up` starts a
+//! one-node one): the generated scripts are submitted with `sbatch`, the
+//! arrays run with their throttle, the merge waits for all of them. Skips,
+//! saying so, when `sinfo` does not answer.
+#![allow(clippy::unwrap_used)] // test helpers fail loudly by design
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use forensics_core::batch::slurm::{self, SlurmJob, Submitted};
+
+/// Longest wait for a batch to finish on the test cluster.
+const JOB_DEADLINE: Duration = Duration::from_secs(300);
+
+/// Runs a command, killing it after `limit` (a Slurm client can wait long
+/// for a controller that is not there).
+fn run_with_limit(command: &mut Command, limit: Duration) -> Option<Output> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let started = Instant::now();
+    loop {
+        if child.try_wait().ok()?.is_some() {
+            return child.wait_with_output().ok();
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Whether a Slurm controller answers with at least one usable node.
+pub(crate) fn slurm_running() -> bool {
+    let output = run_with_limit(
+        Command::new("sinfo").args(["-h", "-o", "%t"]),
+        Duration::from_secs(20),
+    );
+    output.is_some_and(|out| {
+        let states = String::from_utf8_lossy(&out.stdout);
+        out.status.success()
+            && states
+                .lines()
+                .any(|s| ["idle", "mix", "alloc"].contains(&s.trim()))
+    })
+}
+
+/// `JobState` of every task of a job, from `scontrol show job -o`.
+fn job_states(job_id: &str) -> Vec<String> {
+    let Some(output) = run_with_limit(
+        Command::new("scontrol").args(["show", "job", "-o", job_id]),
+        Duration::from_secs(20),
+    ) else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .filter_map(|field| field.strip_prefix("JobState="))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Waits until every task of the job has ended; returns their states.
+pub(crate) fn wait_for_job(job_id: &str) -> Vec<String> {
+    let started = Instant::now();
+    loop {
+        let states = job_states(job_id);
+        let running = [
+            "PENDING",
+            "RUNNING",
+            "CONFIGURING",
+            "COMPLETING",
+            "REQUEUED",
+        ];
+        if !states.is_empty() && states.iter().all(|s| !running.contains(&s.as_str())) {
+            return states;
+        }
+        assert!(
+            started.elapsed() < JOB_DEADLINE,
+            "job {job_id} still not finished after {JOB_DEADLINE:?}: {states:?}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// A stand-in for `forensics batch run|merge|status`: `run` records its
+/// unit (the manifest line of `--index`) with start and end times, `merge`
+/// lists the records into the case file, `status` prints them.
+const STAND_IN: &str = r#"#!/bin/sh
+set -eu
+case "$2" in
+run)
+    unit="$(sed -n "$(($6 + 1))p" "$4")"
+    start="$(date +%s.%N)"
+    sleep 1
+    printf '%s %s %s\n' "$unit" "$start" "$(date +%s.%N)" > "$8/$6.done"
+    ;;
+merge)
+    cat "$6"/*.done | sort > "$8"
+    printf 'examiner %s\n' "${10}" >> "$8"
+    ;;
+status)
+    ls "$6" ;;
+*) exit 64 ;;
+esac
+"#;
+
+fn make_executable(path: &Path, text: &str) {
+    std::fs::write(path, text).unwrap();
+    let mut permissions = std::fs::metadata(path).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(path, permissions).unwrap();
+}
+
+/// Most intervals `[start, end)` overlapping at any moment.
+fn peak_overlap(intervals: &[(f64, f64)]) -> usize {
+    intervals
+        .iter()
+        .map(|(start, _)| {
+            let at = *start;
+            intervals
+                .iter()
+                .filter(|(s, e)| *s <= at && at < *e)
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// A directory name with a space, a quote and a dollar: the scripts must
+/// carry it through `#SBATCH` lines and the shell unchanged.
+pub(crate) fn awkward_tempdir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("slurm e2e 'q' $x ")
+        .tempdir()
+        .unwrap()
+}
+
+#[test]
+fn a_chunked_throttled_array_runs_every_unit_once_then_merges() {
+    if !slurm_running() {
+        println!("skipped: Slurm not running (.ci/slurm-up starts it)");
+        return;
+    }
+    let dir = awkward_tempdir();
+    let stand_in = dir.path().join("forensics stand-in");
+    make_executable(&stand_in, STAND_IN);
+    let manifest = dir.path().join("units.jsonl");
+    let units: Vec<String> = (0..7)
+        .map(|i| format!("{{\"unit_id\":\"u{i}\"}}"))
+        .collect();
+    std::fs::write(&manifest, units.join("\n") + "\n").unwrap();
+    let results = dir.path().join("results");
+    std::fs::create_dir(&results).unwrap();
+    let case = dir.path().join("case file.txt");
+
+    let mut job = SlurmJob::new(
+        stand_in,
+        manifest,
+        results.clone(),
+        case.clone(),
+        "Dana O'Neil".to_owned(),
+        units.len() as u64,
+    );
+    job.parallel = 2;
+    job.max_array_size = 3; // 7 units: arrays of 3, 3 and 1
+    let scripts = job.scripts().unwrap();
+    assert_eq!(scripts.workers.len(), 3);
+    let Submitted {
+        worker_job_ids,
+        merge_job_id,
+    } = slurm::submit(&scripts, &dir.path().join("scripts")).unwrap();
+
+    let merge_states = wait_for_job(&merge_job_id);
+    assert_eq!(merge_states, ["COMPLETED"], "merge job {merge_job_id}");
+    for id in &worker_job_ids {
+        let states = wait_for_job(id);
+        assert!(states.iter().all(|s| s == "COMPLETED"), "{id}: {states:?}");
+    }
+
+    let merged = std::fs::read_to_string(&case).unwrap();
+    let mut seen = Vec::new();
+    let mut intervals = Vec::new();
+    for line in merged.lines().filter(|l| !l.starts_with("examiner ")) {
+        let fields: Vec<&str> = line.split(' ').collect();
+        seen.push(fields[0].to_owned());
+        intervals.push((
+            fields[1].parse::<f64>().unwrap(),
+            fields[2].parse().unwrap(),
+        ));
+    }
+    assert_eq!(seen, units, "every unit ran exactly once, by its own index");
+    assert!(merged.ends_with("examiner Dana O'Neil\n"), "{merged}");
+    let peak = peak_overlap(&intervals);
+    assert!(peak <= 2, "at most --parallel 2 units at once, saw {peak}");
+    let logs: Vec<PathBuf> = std::fs::read_dir(&job.log_dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(
+        logs.len(),
+        7 + 1,
+        "one log per task and the merge: {logs:?}"
+    );
+}
