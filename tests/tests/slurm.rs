@@ -209,3 +209,103 @@ fn a_chunked_throttled_array_runs_every_unit_once_then_merges() {
         "one log per task and the merge: {logs:?}"
     );
 }
+
+#[test]
+fn the_cli_writes_scripts_and_an_indexed_job_for_the_manifest_units() {
+    let dir = awkward_tempdir();
+    let manifest = dir.path().join("units.jsonl");
+    std::fs::write(
+        &manifest,
+        "{\"unit_id\":\"a\"}\n\n{\"unit_id\":\"b\"}\n  \n{\"unit_id\":\"c\"}",
+    )
+    .unwrap();
+    let results = dir.path().join("results");
+    let scripts = dir.path().join("scripts");
+    let text = |path: &Path| path.to_str().unwrap().to_owned();
+    let output = forensics_e2e::forensics(&[
+        "batch",
+        "slurm",
+        "--manifest",
+        &text(&manifest),
+        "--results",
+        &text(&results),
+        "--case",
+        "case.fcase",
+        "--examiner",
+        "Dana",
+        "--parallel",
+        "2",
+        "--partition",
+        "debug",
+        "--max-array-size",
+        "2",
+        "--sbatch-option=--time=01:00:00",
+        "--out",
+        &text(&scripts),
+        "--json",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let report = &forensics_e2e::json_lines(&output.stdout)[0];
+    assert_eq!(report["units"], 3, "blank lines are not units");
+    assert_eq!(report["arrays"], 2);
+    assert!(
+        report["merge_job_id"].is_null(),
+        "nothing submitted without --submit"
+    );
+    let worker = std::fs::read_to_string(scripts.join("worker-1.sbatch")).unwrap();
+    assert!(worker.contains("#SBATCH --array=0-0%2\n"), "{worker}");
+    assert!(
+        worker.contains("#SBATCH --partition=\"debug\"\n"),
+        "{worker}"
+    );
+    assert!(worker.contains("#SBATCH \"--time=01:00:00\"\n"), "{worker}");
+    assert!(
+        worker.contains("--index \"$((2 + SLURM_ARRAY_TASK_ID))\""),
+        "{worker}"
+    );
+    let merge = std::fs::read_to_string(scripts.join("merge.sbatch")).unwrap();
+    let case = std::env::current_dir().unwrap().join("case.fcase");
+    assert!(
+        merge.contains(&format!("--case {} ", text(&case))),
+        "case made absolute: {merge}"
+    );
+    assert!(scripts.join("submit.sh").is_file());
+
+    let output = forensics_e2e::forensics(&[
+        "batch",
+        "kubernetes",
+        "--manifest",
+        &text(&manifest),
+        "--results",
+        &text(dir.path()),
+        "--parallel",
+        "2",
+        "--image",
+        "forensics:test",
+    ]);
+    assert!(output.status.success(), "{output:?}");
+    let yaml = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        yaml.contains("  completionMode: Indexed\n  completions: 3\n  parallelism: 2\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("image: \"forensics:test\"\n"), "{yaml}");
+
+    let output = forensics_e2e::forensics(&[
+        "batch",
+        "kubernetes",
+        "--manifest",
+        &text(&manifest),
+        "--results",
+        "/elsewhere",
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "manifest on no volume: {output:?}"
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("neither"),
+        "{output:?}"
+    );
+}
