@@ -113,6 +113,12 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: CaseAction,
     },
+    /// Batch ingest for labs: plan work units, run them anywhere (Slurm,
+    /// Kubernetes, a loop), merge the results into a case.
+    Batch {
+        #[command(subcommand)]
+        command: crate::args_batch::BatchCommand,
+    },
 }
 
 /// Timeline output formats.
@@ -340,18 +346,5 @@ pub(crate) enum Hex64Arg {
 
 /// A byte count with an optional K, M or G (binary) suffix.
 fn parse_bytes(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let (number, factor) = match text.char_indices().last() {
-        Some((at, 'k' | 'K')) => (&text[..at], 1u64 << 10),
-        Some((at, 'm' | 'M')) => (&text[..at], 1 << 20),
-        Some((at, 'g' | 'G')) => (&text[..at], 1 << 30),
-        _ => (text, 1),
-    };
-    let value: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a byte count like 1048576 or 1M"))?;
-    value
-        .checked_mul(factor)
-        .filter(|&bytes| bytes > 0)
-        .ok_or_else(|| format!("{text:?} must be between 1 byte and 2^64-1 bytes"))
+    forensics_core::batch::parse_byte_count(text)
 }

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod args_batch;
 mod args_case;
 mod cmd;
 mod output;

@@ -33,6 +33,7 @@
 #![deny(unsafe_code)]
 
 pub mod acquire;
+pub mod batch;
 pub mod carve;
 pub mod case;
 pub mod error;

@@ -220,7 +220,7 @@ fn add(args: &CaseAddArgs) -> anyhow::Result<Outcome> {
             ..CarveOptions::default()
         }),
         scan: args.scan.then(ScanOptions::default),
-        file_system_opener: None,
+        ..IngestOptions::default()
     };
     let mut progress = CliProgress { json, bar: None };
     let summary = ingest::add_evidence(

@@ -2,6 +2,7 @@
 
 mod acquire;
 mod audit;
+mod batch;
 mod carve;
 mod case;
 mod case_access;
@@ -72,5 +73,6 @@ pub(crate) fn run(args: Args) -> anyhow::Result<Outcome> {
         Command::Carve(carve_args) => carve::run(&carve_args),
         Command::Scan(scan_args) => scan::run(&scan_args),
         Command::Case { action } => case::run(action),
+        Command::Batch { command } => batch::run(command),
     }
 }
