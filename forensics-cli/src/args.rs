@@ -214,7 +214,9 @@ pub(crate) struct CarveArgs {
     /// Comma-separated types to carve (default: all; `--types list` lists them).
     #[arg(long, value_delimiter = ',')]
     pub types: Vec<String>,
-    /// Only headers at multiples of N bytes (e.g. 512 or 4096): faster.
+    /// Only headers at multiples of N bytes (e.g. 512 or 4096): the fast
+    /// triage mode, like PhotoRec's; it skips reassembling fragmented JPEGs
+    /// unless --gap-carving is given.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub aligned: u64,
     /// Carve only what the file systems do not use.
@@ -223,9 +225,13 @@ pub(crate) struct CarveArgs {
     /// With --unallocated: only this partition, by its index as `info` lists it.
     #[arg(short = 'p', long = "partition")]
     pub partition: Option<u32>,
-    /// Do not try to reassemble fragmented JPEGs.
-    #[arg(long)]
+    /// Do not try to reassemble fragmented JPEGs (the default with --aligned).
+    #[arg(long, conflicts_with = "gap_carving")]
     pub no_gap_carving: bool,
+    /// Reassemble fragmented JPEGs with --aligned too (slower; always on
+    /// in the default byte-granular mode).
+    #[arg(long)]
+    pub gap_carving: bool,
     /// Print JSON Lines instead of text.
     #[arg(long)]
     pub json: bool,
