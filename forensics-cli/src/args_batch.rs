@@ -46,9 +46,12 @@ pub(crate) enum BatchCommand {
         /// The unit's line in the manifest, from 0.
         #[arg(long)]
         index: Option<usize>,
-        /// Run every unit not yet done, one after another.
+        /// Run every unit not yet done, --jobs at a time.
         #[arg(long, conflicts_with = "index")]
         all: bool,
+        /// With --all: units run at once (0 = one per core).
+        #[arg(long, default_value_t = 1, requires = "all")]
+        jobs: usize,
         /// The results folder.
         #[arg(long)]
         out: PathBuf,

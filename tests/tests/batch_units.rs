@@ -203,6 +203,21 @@ fn units_run_anyhow_merge_into_the_case_a_single_ingest_makes() {
     );
     assert_eq!(got, expected);
 
+    // `case add --jobs` takes the same path with a local pool.
+    let pooled = path("pooled.case");
+    run(&["case", "init", &pooled, "--case-number", "B-1"]);
+    let jobs = ["--carve", "--scan", "--jobs", "2", "--split", "range:16M"];
+    run(&[&["case", "add", &pooled, disk, dump][..], &jobs[..]].concat());
+    let pooled_dump = Case::open(Path::new(&pooled))
+        .unwrap()
+        .normalised_dump()
+        .unwrap();
+    assert_eq!(pooled_dump, expected);
+    assert!(
+        !Path::new(&format!("{pooled}.units")).exists(),
+        "shards removed once merged"
+    );
+
     let verify = json_lines(&run(&["case", "verify", &merged, "--json"]).stdout);
     let report = verify.iter().find(|line| line["type"] == "verify").unwrap();
     assert_eq!(report["valid"], true, "{verify:?}");

@@ -1,7 +1,6 @@
 //! `forensics batch plan|run|merge|status`: the CLI side of
 //! `forensics_core::batch`.
 
-use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, bail};
@@ -46,11 +45,41 @@ pub(crate) fn run(command: BatchCommand) -> anyhow::Result<Outcome> {
             manifest,
             index,
             all,
+            jobs,
             out,
             threads,
             json,
             who,
-        } => run_units(&manifest, index, all, &out, threads, json, &who, &cancel),
+        } => {
+            let units = batch::read_manifest(&manifest)?;
+            let chosen: Vec<usize> = if all {
+                (0..units.len()).collect()
+            } else {
+                vec![worker_index(index)?]
+            };
+            let selected = chosen
+                .iter()
+                .map(|&index| {
+                    units.get(index).cloned().with_context(|| {
+                        format!(
+                            "unit index {index} is past the manifest's {} units",
+                            units.len()
+                        )
+                    })
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let maker = || worker_session(&who).expect("checked before the workers start");
+            worker_session(&who)?;
+            let outcomes = batch::run_all(&selected, &out, jobs, threads, &maker, &cancel)?;
+            let mut failed = 0;
+            for ((index, unit), outcome) in chosen.iter().zip(&selected).zip(outcomes) {
+                report_unit(*index, unit, outcome, json, &mut failed)?;
+            }
+            if failed > 0 {
+                bail!("{failed} units failed; run the same command again to retry them");
+            }
+            Ok(Outcome::Success)
+        }
         BatchCommand::Merge {
             manifest,
             results,
@@ -128,37 +157,18 @@ fn worker_index(index: Option<usize>) -> anyhow::Result<usize> {
     )
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_units(
-    manifest: &Path,
-    index: Option<usize>,
-    all: bool,
-    results: &Path,
-    threads: usize,
+/// Prints what running one unit did.
+fn report_unit(
+    index: usize,
+    unit: &batch::Unit,
+    outcome: batch::Result<batch::RunOutcome>,
     json: bool,
-    who: &ExaminerArgs,
-    cancel: &AtomicBool,
-) -> anyhow::Result<Outcome> {
-    let units = batch::read_manifest(manifest)?;
-    let chosen: Vec<usize> = if all {
-        (0..units.len()).collect()
-    } else {
-        vec![worker_index(index)?]
-    };
-    for index in chosen {
-        let unit = units.get(index).with_context(|| {
-            format!(
-                "unit index {index} is past the manifest's {} units",
-                units.len()
-            )
-        })?;
-        let outcome = batch::run_unit(unit, results, worker_session(who)?, threads, cancel)?;
-        if json {
-            json_line(
-                &json!({"index": index, "unit_id": unit.unit_id, "scope": unit.scope,
-                "already_done": outcome.already_done, "done": outcome.done}),
-            )?;
-        } else {
+    failed: &mut usize,
+) -> anyhow::Result<()> {
+    match outcome {
+        Ok(outcome) if json => json_line(&json!({"index": index, "unit_id": unit.unit_id,
+            "scope": unit.scope, "already_done": outcome.already_done, "done": outcome.done})),
+        Ok(outcome) => {
             let verb = if outcome.already_done {
                 "was done"
             } else {
@@ -168,9 +178,20 @@ fn run_units(
                 "unit {index} {} {verb}: shard {}",
                 unit.scope, outcome.done.shard_sha256
             );
+            Ok(())
+        }
+        Err(error) => {
+            *failed += 1;
+            eprintln!("unit {index} {} failed: {error}", unit.scope);
+            if json {
+                json_line(
+                    &json!({"index": index, "unit_id": unit.unit_id, "scope": unit.scope,
+                    "error": error.to_string()}),
+                )?;
+            }
+            Ok(())
         }
     }
-    Ok(Outcome::Success)
 }
 
 /// The worker's session: the examiner if named, else the service account

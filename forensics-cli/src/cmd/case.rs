@@ -206,6 +206,9 @@ fn add(args: &CaseAddArgs) -> anyhow::Result<Outcome> {
         ..
     } = args;
     let json = *json;
+    if args.jobs != 1 {
+        return super::case_jobs::add_with_jobs(args);
+    }
     let mut case = open_for_change(path, &args.who)?;
     let options = IngestOptions {
         hash_sets: args

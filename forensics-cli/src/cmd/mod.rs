@@ -6,6 +6,7 @@ mod batch;
 mod carve;
 mod case;
 mod case_access;
+mod case_jobs;
 mod case_report;
 mod files;
 mod hash;

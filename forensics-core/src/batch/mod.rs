@@ -6,8 +6,8 @@
 //!    of its canonical JSON).
 //! 2. [`run_unit`]: a worker ingests one unit's share into a shard (a case
 //!    file of its own) and leaves a [`DoneRecord`]; it never opens the case.
-//!    Any scheduler can run the workers: a thread pool, a Slurm job array
-//!    ([`slurm`]), a Kubernetes Indexed Job ([`kubernetes`]).
+//!    Any scheduler can run the workers: a local pool ([`run_all`],
+//!    [`ingest_local`]), a Slurm job array, a Kubernetes Indexed Job.
 //! 3. [`merge`]: one writer copies the shards into the case store (SQLite or
 //!    PostgreSQL) in manifest order, one transaction and custody entry per
 //!    unit; merged units are recorded, so merging again is a no-op and a
@@ -19,6 +19,7 @@
 //! space at once. [`normalised_dump`] prints a case without its surrogate
 //! keys and custody log, to compare cases made either way.
 
+mod local;
 mod merge;
 mod plan;
 mod run;
@@ -27,6 +28,7 @@ mod unit;
 use std::path::PathBuf;
 
 pub use crate::case::dump::normalised_dump;
+pub use local::{LocalSummary, SessionMaker, ingest_local, run_all};
 pub use merge::{MergeSummary, UnitState, merge, status};
 pub use plan::{PlanOptions, Split, parse_byte_count, plan};
 pub use run::{DoneRecord, RunOutcome, UnitFiles, read_done, run_unit};
