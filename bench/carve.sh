@@ -66,7 +66,7 @@ python3 - "$SIZE" "$RUNS" \
     "photorec=rm -rf pr && mkdir -p pr && photorec /log /d pr/out /cmd $BIG partition_none,fileopt,everything,disable,jpg,enable,png,enable,gif,enable,pdf,enable,zip,enable,sqlite,enable,search" \
     "forensics=rm -rf fx && $FORENSICS_BIN carve $BIG --out fx" \
     "forensics-aligned512=rm -rf fa && $FORENSICS_BIN carve $BIG --aligned 512 --out fa" \
-    "forensics-aligned512-nogap=rm -rf fn && $FORENSICS_BIN carve $BIG --aligned 512 --no-gap-carving --out fn" <<'PY'
+    "forensics-aligned512-gap=rm -rf fn && $FORENSICS_BIN carve $BIG --aligned 512 --gap-carving --out fn" <<'PY'
 import resource, statistics, subprocess, sys, time
 size, runs = int(sys.argv[1]), int(sys.argv[2])
 rows = [arg.split("=", 1) for arg in sys.argv[3:]]
@@ -104,7 +104,7 @@ raw = open(sys.argv[2], "rb").read()
 heads = {raw[it["offset"]:it["offset"] + 512] for it in items}
 print("| tool | files out | exact files | exact items (of 70) | partial | nested | unmatched | recall exact | precision exact | precision (exact+partial+nested) |")
 print("|---|---|---|---|---|---|---|---|---|---|")
-for name, out in [("foremost", "fm"), ("scalpel", "sc"), ("photorec", "pr"), ("forensics", "fx"), ("forensics-aligned512", "fa"), ("forensics-aligned512-nogap", "fn")]:
+for name, out in [("foremost", "fm"), ("scalpel", "sc"), ("photorec", "pr"), ("forensics", "fx"), ("forensics-aligned512", "fa"), ("forensics-aligned512-gap", "fn")]:
     files = [p for p in Path(out).rglob("*") if p.is_file() and p.name not in ("audit.txt", "report.xml") and not p.name.endswith(".log")]
     exact, partial, nest, unmatched = {}, 0, 0, 0
     for p in files:

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-pub(crate) use crate::args_batch::BatchCommand;
 pub(crate) use crate::args_case::{CaseAction, CaseAddArgs, ExaminerArgs, ReportFormat};
 
 /// Forensic examination of disk images and memory dumps.
@@ -114,9 +113,12 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: CaseAction,
     },
-    /// Batch ingest in units: Slurm job arrays, Kubernetes Indexed Jobs.
-    #[command(subcommand)]
-    Batch(BatchCommand),
+    /// Batch ingest for labs: plan work units, run them anywhere (Slurm,
+    /// Kubernetes, a loop), merge the results into a case.
+    Batch {
+        #[command(subcommand)]
+        command: crate::args_batch::BatchCommand,
+    },
 }
 
 /// Timeline output formats.
@@ -212,7 +214,9 @@ pub(crate) struct CarveArgs {
     /// Comma-separated types to carve (default: all; `--types list` lists them).
     #[arg(long, value_delimiter = ',')]
     pub types: Vec<String>,
-    /// Only headers at multiples of N bytes (e.g. 512 or 4096): faster.
+    /// Only headers at multiples of N bytes (e.g. 512 or 4096): the fast
+    /// triage mode, like PhotoRec's; it skips reassembling fragmented JPEGs
+    /// unless --gap-carving is given.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub aligned: u64,
     /// Carve only what the file systems do not use.
@@ -221,9 +225,13 @@ pub(crate) struct CarveArgs {
     /// With --unallocated: only this partition, by its index as `info` lists it.
     #[arg(short = 'p', long = "partition")]
     pub partition: Option<u32>,
-    /// Do not try to reassemble fragmented JPEGs.
-    #[arg(long)]
+    /// Do not try to reassemble fragmented JPEGs (the default with --aligned).
+    #[arg(long, conflicts_with = "gap_carving")]
     pub no_gap_carving: bool,
+    /// Reassemble fragmented JPEGs with --aligned too (slower; always on
+    /// in the default byte-granular mode).
+    #[arg(long)]
+    pub gap_carving: bool,
     /// Print JSON Lines instead of text.
     #[arg(long)]
     pub json: bool,
@@ -344,18 +352,5 @@ pub(crate) enum Hex64Arg {
 
 /// A byte count with an optional K, M or G (binary) suffix.
 fn parse_bytes(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let (number, factor) = match text.char_indices().last() {
-        Some((at, 'k' | 'K')) => (&text[..at], 1u64 << 10),
-        Some((at, 'm' | 'M')) => (&text[..at], 1 << 20),
-        Some((at, 'g' | 'G')) => (&text[..at], 1 << 30),
-        _ => (text, 1),
-    };
-    let value: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a byte count like 1048576 or 1M"))?;
-    value
-        .checked_mul(factor)
-        .filter(|&bytes| bytes > 0)
-        .ok_or_else(|| format!("{text:?} must be between 1 byte and 2^64-1 bytes"))
+    forensics_core::batch::parse_byte_count(text)
 }

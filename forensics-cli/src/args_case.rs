@@ -224,9 +224,21 @@ pub(crate) struct CaseAddArgs {
     /// each linked to the file that holds it.
     #[arg(long)]
     pub scan: bool,
+    /// Work units run at once (0 = one per core): the evidence is cut into
+    /// units (see --split) run by a local pool and merged, as `batch` does
+    /// on a cluster; shards are kept in CASE.units/ until merged.
+    #[arg(long, default_value_t = 1)]
+    pub jobs: usize,
+    /// With --jobs: how to cut the work (evidence, partition, range:SIZE).
+    #[arg(long, default_value = "partition", value_parser = parse_split)]
+    pub split: forensics_core::batch::Split,
     /// Print JSON Lines instead of text.
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
     pub who: ExaminerArgs,
+}
+
+fn parse_split(text: &str) -> Result<forensics_core::batch::Split, String> {
+    text.parse()
 }

@@ -228,3 +228,32 @@ fn cli_writes_files_named_by_offset_an_audit_file_and_json_lines() {
     ]);
     assert_eq!(again.status.code(), Some(2));
 }
+
+/// `--aligned` is the fast triage mode: no gap carving unless asked for
+/// with `--gap-carving`, which then reassembles the two-fragment JPEG.
+#[test]
+fn aligned_cli_skips_gap_carving_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    build(1, |_| {}, dir.path());
+    let image = dir.path().join("carve-blob.raw");
+    let fragmented = |out: &str, extra: &[&str]| {
+        let out = dir.path().join(out);
+        let (image, out) = (image.to_str().unwrap(), out.to_str().unwrap());
+        let args = [
+            &["carve", image, "--aligned", "512", "--out", out, "--json"][..],
+            extra,
+        ];
+        let output = forensics(&args.concat());
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        forensics_e2e::json_lines(&output.stdout)
+            .iter()
+            .filter(|line| line["status"] == "fragmented")
+            .count()
+    };
+    assert_eq!(fragmented("fast", &[]), 0);
+    assert_eq!(fragmented("full", &["--gap-carving"]), 1);
+}

@@ -3,6 +3,7 @@
 
 mod acquire_bad_sectors;
 mod acquire_cli;
+mod batch_units;
 mod carve_corpus;
 mod carve_unallocated;
 mod case_cli;

@@ -99,7 +99,8 @@ run)
     unit="$(sed -n "$(($6 + 1))p" "$4")"
     start="$(date +%s.%N)"
     sleep 1
-    printf '%s %s %s\n' "$unit" "$start" "$(date +%s.%N)" > "$8/$6.done"
+    [ "$7" = --threads ] && [ "$8" = 1 ] || exit 65
+    printf '%s %s %s\n' "$unit" "$start" "$(date +%s.%N)" > "${10}/$6.done"
     ;;
 merge)
     cat "$6"/*.done | sort > "$8"

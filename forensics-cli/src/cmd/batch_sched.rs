@@ -11,7 +11,7 @@ use forensics_core::batch::slurm::{self, DEFAULT_MAX_ARRAY_SIZE, SlurmJob};
 use serde_json::json;
 
 use crate::Outcome;
-use crate::args_batch::{BatchCommand, KubernetesArgs, SlurmArgs};
+use crate::args_batch::{KubernetesArgs, SlurmArgs};
 use crate::cmd::case_access::EXAMINER_ENV;
 use crate::output::json_line;
 
@@ -19,15 +19,8 @@ use crate::output::json_line;
 /// object; a longer line means the file is not a manifest).
 const MAX_MANIFEST_LINE_BYTES: u64 = 1 << 20;
 
-/// Runs a `batch` scheduler command.
-pub(crate) fn run(command: BatchCommand) -> anyhow::Result<Outcome> {
-    match command {
-        BatchCommand::Slurm(args) => slurm_scripts(&args),
-        BatchCommand::Kubernetes(args) => kubernetes_job(&args),
-    }
-}
-
-fn slurm_scripts(args: &SlurmArgs) -> anyhow::Result<Outcome> {
+/// `forensics batch slurm`: writes the scripts, and submits them with `--submit`.
+pub(super) fn slurm_scripts(args: &SlurmArgs) -> anyhow::Result<Outcome> {
     let examiner = args
         .examiner
         .clone()
@@ -102,7 +95,8 @@ fn slurm_scripts(args: &SlurmArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn kubernetes_job(args: &KubernetesArgs) -> anyhow::Result<Outcome> {
+/// `forensics batch kubernetes`: prints the Indexed Job.
+pub(super) fn kubernetes_job(args: &KubernetesArgs) -> anyhow::Result<Outcome> {
     let manifest = absolute(&args.manifest)?;
     let image = args
         .image

@@ -64,7 +64,7 @@ pub(crate) fn run(args: &CarveArgs) -> anyhow::Result<Outcome> {
     let mut options = CarveOptions {
         types: args.types.clone(),
         aligned_bytes: args.aligned,
-        no_gap_carving: args.no_gap_carving,
+        no_gap_carving: args.no_gap_carving || (args.aligned > 0 && !args.gap_carving),
         ..CarveOptions::default()
     };
     if args.unallocated {

@@ -206,6 +206,9 @@ fn add(args: &CaseAddArgs) -> anyhow::Result<Outcome> {
         ..
     } = args;
     let json = *json;
+    if args.jobs != 1 {
+        return super::case_jobs::add_with_jobs(args);
+    }
     let mut case = open_for_change(path, &args.who)?;
     let options = IngestOptions {
         hash_sets: args
@@ -220,7 +223,7 @@ fn add(args: &CaseAddArgs) -> anyhow::Result<Outcome> {
             ..CarveOptions::default()
         }),
         scan: args.scan.then(ScanOptions::default),
-        file_system_opener: None,
+        ..IngestOptions::default()
     };
     let mut progress = CliProgress { json, bar: None };
     let summary = ingest::add_evidence(

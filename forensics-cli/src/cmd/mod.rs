@@ -2,10 +2,12 @@
 
 mod acquire;
 mod audit;
+mod batch;
 mod batch_sched;
 mod carve;
 mod case;
 mod case_access;
+mod case_jobs;
 mod case_report;
 mod files;
 mod hash;
@@ -73,6 +75,6 @@ pub(crate) fn run(args: Args) -> anyhow::Result<Outcome> {
         Command::Carve(carve_args) => carve::run(&carve_args),
         Command::Scan(scan_args) => scan::run(&scan_args),
         Command::Case { action } => case::run(action),
-        Command::Batch(command) => batch_sched::run(command),
+        Command::Batch { command } => batch::run(command),
     }
 }

@@ -329,7 +329,8 @@ impl SlurmJob {
              {options}\
              #SBATCH --array=0-{last_index}{throttle}\n\
              set -euo pipefail\n\
-             exec {exe} batch run --manifest {manifest} --index \"$(({first} + SLURM_ARRAY_TASK_ID))\" --out {results}\n",
+             exec {exe} batch run --manifest {manifest} --index \"$(({first} + SLURM_ARRAY_TASK_ID))\" \
+             --threads \"${{SLURM_CPUS_PER_TASK:-1}}\" --out {results}\n",
             first = chunk.first_unit,
             ordinal = number + 1,
             options = self.common_options(&self.job_name, &log_name)?,
@@ -353,7 +354,7 @@ impl SlurmJob {
              #SBATCH --kill-on-invalid-dep=yes\n\
              set -euo pipefail\n\
              {exe} batch merge --manifest {manifest} --results {results} --case {case} --examiner {examiner}\n\
-             exec {exe} batch status --manifest {manifest} --results {results}\n",
+             exec {exe} batch status --manifest {manifest} --results {results} --case {case}\n",
             options = self.common_options(&merge_name, &log_name)?,
             case = shell_word(path_text("case", &self.case)?),
             examiner = shell_word(&self.examiner),

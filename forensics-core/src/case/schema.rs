@@ -5,12 +5,13 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// The schema version this library writes and reads.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The SQL of each migration, in order; index 0 is migration 1.
 const MIGRATIONS: &[&str] = &[
     include_str!("sql/001_initial.sql"),
     include_str!("sql/002_carved_features.sql"),
+    include_str!("sql/003_batch_units.sql"),
 ];
 
 /// Application id stored in the SQLite header ("FCAS"), so tools can tell a

@@ -196,6 +196,11 @@ impl Case {
         &self.path
     }
 
+    /// The session changes are made in, if one is set.
+    pub(crate) fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
     /// Runs `change` in one transaction together with the custody entry for
     /// `action` whose details `change` returns.
     pub(crate) fn write<T>(

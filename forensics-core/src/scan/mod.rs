@@ -37,7 +37,7 @@ pub mod validate;
 pub use feature::{Encoding, Feature, Kind, sort_features};
 pub use histogram::{HistogramEntry, histogram};
 pub use keywords::{KeywordError, Keywords};
-pub use page::{ScanError, ScanReport, scan_bytes, scan_source};
+pub use page::{ScanError, ScanReport, scan_bytes, scan_source, scan_source_range};
 
 /// Limits on decoding compressed and encoded data found in the stream.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -108,9 +108,23 @@ pub fn scan_source(
     source: &dyn EvidenceSource,
     options: &ScanOptions,
 ) -> Result<ScanReport, ScanError> {
+    scan_source_range(source, options, 0..u64::MAX)
+}
+
+/// [`scan_source`] for the pages that start in `range` only: the features
+/// whose first byte lies in one of those pages, exactly as a scan of the
+/// whole medium finds them. Ranges cut at multiples of the page size thus
+/// split one scan into independent units (a batch's range units).
+pub fn scan_source_range(
+    source: &dyn EvidenceSource,
+    options: &ScanOptions,
+    range: Range<u64>,
+) -> Result<ScanReport, ScanError> {
     let engine = Engine::new(options).map_err(ScanError::Patterns)?;
+    let mut selected = pages(source.len(), options);
+    selected.retain(|(start, _)| range.contains(start));
     let run = || {
-        pages(source.len(), options)
+        selected
             .into_par_iter()
             .map(|(start, read)| scan_page(&engine, options, source, start, read))
             .collect::<Vec<_>>()
@@ -128,7 +142,7 @@ pub fn scan_source(
             .install(run)
     };
     let mut report = ScanReport {
-        bytes_scanned: source.len(),
+        bytes_scanned: range.end.min(source.len()).saturating_sub(range.start),
         ..ScanReport::default()
     };
     for result in results {

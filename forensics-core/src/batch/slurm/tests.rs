@@ -215,6 +215,8 @@ fn hostile_paths_reach_the_worker_and_merge_unchanged_through_bash() {
         &text(&job.manifest),
         "--index",
         "1008",
+        "--threads",
+        "1",
         "--out",
         &text(&job.results),
     ];
@@ -245,6 +247,8 @@ fn hostile_paths_reach_the_worker_and_merge_unchanged_through_bash() {
         &text(&job.manifest),
         "--results",
         &text(&job.results),
+        "--case",
+        &text(&job.case),
     ];
     let expected_lines: Vec<&str> = merge_args.iter().chain(&status_args).copied().collect();
     assert_eq!(printed.lines().collect::<Vec<_>>(), expected_lines);

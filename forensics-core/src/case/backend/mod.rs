@@ -12,6 +12,8 @@
 
 mod sqlite;
 
+pub(crate) use sqlite::SqliteTx;
+
 use serde_json::Value;
 
 use super::custody::CustodyEntry;

@@ -3,7 +3,7 @@
 //! custody log's last entry is read.
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{ToSql, Transaction, TransactionBehavior, params_from_iter};
+use rusqlite::{Connection, ToSql, TransactionBehavior, params_from_iter};
 use serde_json::Value;
 
 use super::{CaseStore, SqlValue, StoreTx, sqlite_parameters};
@@ -20,24 +20,36 @@ impl ToSql for SqlValue {
     }
 }
 
-/// A SQLite transaction with the case path for error messages.
-struct SqliteTx<'a> {
-    tx: &'a Transaction<'a>,
+/// A SQLite connection (inside a transaction) with the case path for
+/// error messages, as a [`StoreTx`].
+pub(crate) struct SqliteTx<'a> {
+    tx: &'a Connection,
     case_path: &'a std::path::Path,
+}
+
+impl<'a> SqliteTx<'a> {
+    /// `conn` (a transaction derefs to one) as a store transaction.
+    pub(crate) fn new(conn: &'a Connection, case_path: &'a std::path::Path) -> Self {
+        Self {
+            tx: conn,
+            case_path,
+        }
+    }
 }
 
 impl StoreTx for SqliteTx<'_> {
     fn execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<u64> {
         let changed = self
             .tx
-            .execute(&sqlite_parameters(sql), params_from_iter(params))
+            .prepare_cached(&sqlite_parameters(sql))
+            .and_then(|mut statement| statement.execute(params_from_iter(params)))
             .map_err(Error::sqlite(self.case_path))?;
         Ok(changed as u64)
     }
 
     fn query(&mut self, sql: &str, params: &[SqlValue]) -> Result<Vec<Vec<SqlValue>>> {
         let run = || -> rusqlite::Result<Vec<Vec<SqlValue>>> {
-            let mut statement = self.tx.prepare(&sqlite_parameters(sql))?;
+            let mut statement = self.tx.prepare_cached(&sqlite_parameters(sql))?;
             let columns = statement.column_count();
             let mut rows = statement.query(params_from_iter(params))?;
             let mut out = Vec::new();

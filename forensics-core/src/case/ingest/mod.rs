@@ -13,7 +13,8 @@ mod register;
 mod rows;
 mod stages;
 pub(crate) use rows::batch_digest as rows_digest;
-pub(crate) use rows::stage_digest;
+pub(crate) use rows::{file_rows_digest, stage_digest, stage_rows_digest};
+pub(crate) use stages::{file_at, file_runs_of};
 mod volume;
 
 use std::path::{Path, PathBuf};
@@ -45,6 +46,55 @@ pub struct IngestOptions {
     /// Opens the file system of a volume; `None` = [`crate::fs::open`].
     /// A plug point for file-system readers outside this crate (and tests).
     pub file_system_opener: Option<FsOpener>,
+    /// Which part of each evidence item to ingest: all of it, or one batch
+    /// work unit's share ([`crate::batch`]).
+    pub scope: IngestScope,
+    /// The intake digests when they are known already (a batch plan hashed
+    /// the evidence): the evidence is then not hashed again, only its size
+    /// is checked.
+    pub intake: Option<IntakeDigests>,
+}
+
+/// Which part of each evidence item an ingest covers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum IngestScope {
+    /// Everything: the walk of every volume, then the stages asked for.
+    #[default]
+    Whole,
+    /// Only the file-system walk of the volume at `image_offset`.
+    Volume {
+        /// Where the volume starts on the media.
+        image_offset: u64,
+    },
+    /// Only the carve stage, over all the space no file system uses (gap
+    /// carving needs all of it at once).
+    Carve,
+    /// Only the scan stage, for the scanner pages that start in
+    /// `[start, end)` (both multiples of the page size, or `end` the media
+    /// size): a feature belongs to the page holding its first byte, so the
+    /// ranges of a partition of the media give the features of one scan.
+    ScanRange {
+        /// First byte of the range.
+        start: u64,
+        /// One past its last byte.
+        end: u64,
+    },
+}
+
+/// Intake digests (lowercase hex) and size of an evidence item, as a batch
+/// plan recorded them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct IntakeDigests {
+    /// Bytes of the media.
+    pub media_size: u64,
+    /// MD5.
+    pub md5: String,
+    /// SHA-1.
+    pub sha1: String,
+    /// SHA-256.
+    pub sha256: String,
+    /// BLAKE3.
+    pub blake3: String,
 }
 
 /// A function that opens the file system at the start of a volume.
@@ -179,6 +229,9 @@ fn ingest_one(
         source,
     })?;
     let registered = register::register(case, &absolute, options, progress, cancel)?;
+    if options.scope != IngestScope::Whole {
+        return ingest_share(case, registered, &absolute, options, progress, cancel);
+    }
     let mut files_added = 0u64;
     if !registered.already_done {
         let evidence = registered
@@ -211,6 +264,52 @@ fn ingest_one(
         registered.object_id,
         &absolute,
         registered.already_done,
+        registered.resumed,
+        files_added,
+    )
+}
+
+/// One batch work unit's share of an evidence item (a fresh shard case):
+/// the layout, then either one volume's walk or one stage.
+fn ingest_share(
+    case: &mut Case,
+    registered: register::Registered,
+    absolute: &Path,
+    options: &IngestOptions,
+    progress: &mut dyn IngestProgress,
+    cancel: &AtomicBool,
+) -> Result<EvidenceSummary> {
+    let evidence = match registered.evidence {
+        Some(evidence) => evidence,
+        None => crate::evidence::open(absolute)?,
+    };
+    let evidence_id = registered.object_id;
+    register::start(case, evidence_id, &evidence, registered.resumed)?;
+    let mut files_added = 0;
+    match options.scope {
+        IngestScope::Volume { image_offset } => {
+            let volumes = volume::pending_volumes(case, evidence_id)?;
+            for pending in volumes.iter().filter(|v| v.image_offset == image_offset) {
+                files_added += volume::ingest_volume(
+                    case,
+                    &evidence.source,
+                    pending,
+                    options,
+                    progress,
+                    cancel,
+                )?;
+            }
+        }
+        IngestScope::Carve | IngestScope::ScanRange { .. } => {
+            stages::run(case, evidence_id, &evidence.source, options, cancel)?;
+        }
+        IngestScope::Whole => {}
+    }
+    register::summary(
+        case,
+        evidence_id,
+        absolute,
+        false,
         registered.resumed,
         files_added,
     )

@@ -73,27 +73,21 @@ pub(super) fn register(
             evidence: Some(opened),
         });
     }
-    let hash_options = HashOptions {
-        threads: options.threads,
-        ..HashOptions::default()
+    let (md5, sha1, sha256, blake3) = match &options.intake {
+        Some(known) => {
+            if known.media_size != opened.source.len() {
+                return Err(Error::Invalid(format!(
+                    "{} is {} bytes, but the plan recorded {}",
+                    path.display(),
+                    opened.source.len(),
+                    known.media_size
+                )));
+            }
+            let known = known.clone();
+            (known.md5, known.sha1, known.sha256, known.blake3)
+        }
+        None => intake_digests(&opened, options, progress, cancel)?,
     };
-    let digests = hash::hash_source(
-        opened.source.as_ref(),
-        &hash_options,
-        &mut IntakeSink(progress),
-        cancel,
-    )
-    .map_err(|e| match e {
-        hash::Error::Cancelled => Error::Cancelled,
-        other => Error::Hash(other),
-    })?;
-    let hex = |a| digests.hex(a).unwrap_or_default();
-    let (md5, sha1, sha256, blake3) = (
-        hex(hash::Algorithm::Md5),
-        hex(hash::Algorithm::Sha1),
-        hex(hash::Algorithm::Sha256),
-        hex(hash::Algorithm::Blake3),
-    );
     let info = &opened.info;
     let mut problems = info.problems.clone();
     problems.extend(opened.source.damaged_ranges());
@@ -158,6 +152,36 @@ pub(super) fn register(
         resumed: false,
         evidence: Some(opened),
     })
+}
+
+/// The four digests (hex) of the evidence, hashed on intake.
+fn intake_digests(
+    opened: &Evidence,
+    options: &IngestOptions,
+    progress: &mut dyn IngestProgress,
+    cancel: &AtomicBool,
+) -> Result<(String, String, String, String)> {
+    let hash_options = HashOptions {
+        threads: options.threads,
+        ..HashOptions::default()
+    };
+    let digests = hash::hash_source(
+        opened.source.as_ref(),
+        &hash_options,
+        &mut IntakeSink(progress),
+        cancel,
+    )
+    .map_err(|e| match e {
+        hash::Error::Cancelled => Error::Cancelled,
+        other => Error::Hash(other),
+    })?;
+    let hex = |a| digests.hex(a).unwrap_or_default();
+    Ok((
+        hex(hash::Algorithm::Md5),
+        hex(hash::Algorithm::Sha1),
+        hex(hash::Algorithm::Sha256),
+        hex(hash::Algorithm::Blake3),
+    ))
 }
 
 /// Stores `problem` for `object_id`, its offset shifted by `base_offset`

@@ -4,9 +4,14 @@
 use std::io::Write;
 use std::sync::atomic::AtomicBool;
 
+use std::ops::RangeInclusive;
+use std::path::Path;
+
 use rusqlite::{Transaction, params};
 
 use crate::Problem;
+use crate::case::backend::{SqlValue, SqliteTx, StoreTx};
+use crate::case::{Error, Result};
 use crate::evidence::EvidenceSource;
 use crate::fs::{EntryKind, FileEntry, FileSystem, Timestamp};
 use crate::hash::sets::{DigestSet, SetMatch};
@@ -234,17 +239,6 @@ pub(super) fn insert_match(
     Ok(())
 }
 
-/// A column value as the text the row digests hash.
-pub(super) fn value_text(value: rusqlite::types::Value) -> String {
-    match value {
-        rusqlite::types::Value::Null => "\u{0}null".to_string(),
-        rusqlite::types::Value::Integer(i) => i.to_string(),
-        rusqlite::types::Value::Real(r) => r.to_string(),
-        rusqlite::types::Value::Text(t) => t,
-        rusqlite::types::Value::Blob(b) => hash::to_hex(&b),
-    }
-}
-
 /// BLAKE3 (hex) over the file rows of `fs_id` with walk index in
 /// `first..=last`, in walk order: every column but the object id, each value
 /// length-prefixed. Stored in the batch's custody entry; `verify` recomputes
@@ -255,50 +249,90 @@ pub(crate) fn batch_digest(
     first: u64,
     last: u64,
 ) -> rusqlite::Result<(u64, String)> {
-    let mut statement = conn.prepare_cached(
-        "SELECT * FROM files WHERE fs_id = ?1 AND walk_index BETWEEN ?2 AND ?3 ORDER BY walk_index",
+    let mut tx = SqliteTx::new(conn, Path::new("case"));
+    file_rows_digest(&mut tx, fs_id, first, last).map_err(into_rusqlite)
+}
+
+/// [`batch_digest`] through any store.
+pub(crate) fn file_rows_digest(
+    tx: &mut dyn StoreTx,
+    fs_id: i64,
+    first: u64,
+    last: u64,
+) -> Result<(u64, String)> {
+    let rows = tx.query(
+        "SELECT * FROM files WHERE fs_id = $1 AND walk_index BETWEEN $2 AND $3 ORDER BY walk_index",
+        &[fs_id.into(), (first as i64).into(), (last as i64).into()],
     )?;
-    let columns = statement.column_count();
-    let mut rows = statement.query(params![fs_id, first as i64, last as i64])?;
-    let mut hasher = blake3::Hasher::new();
-    let mut count = 0u64;
-    while let Some(row) = rows.next()? {
-        count += 1;
-        // Column 0 is the object id, which a resumed ingest may number differently.
-        for index in 1..columns {
-            let text = value_text(row.get(index)?);
-            hasher.update(&(text.len() as u64).to_le_bytes());
-            hasher.update(text.as_bytes());
-        }
-    }
-    Ok((count, hash::to_hex(hasher.finalize().as_bytes())))
+    Ok(rows_blake3(&rows))
 }
 
 /// The number of rows and the BLAKE3 (hex) over the rows a carve or scan
 /// stage stored for `evidence_id` in `table` (`carved_files` or `features`),
-/// in stage order, every column but the row's own id, as [`batch_digest`].
-/// Stored in the stage's custody entry; `verify` recomputes it.
+/// in stage order, every column but the row's own id, as [`batch_digest`],
+/// for the rows whose carve or scan index lies in `indexes` (all of them
+/// for a stage; those one merged batch unit added for a unit). Stored in
+/// the stage's custody entry; `verify` recomputes it.
 pub(crate) fn stage_digest(
     conn: &rusqlite::Connection,
     table: &str,
     evidence_id: i64,
+    indexes: RangeInclusive<i64>,
 ) -> rusqlite::Result<(u64, String)> {
+    let mut tx = SqliteTx::new(conn, Path::new("case"));
+    stage_rows_digest(&mut tx, table, evidence_id, indexes).map_err(into_rusqlite)
+}
+
+/// [`stage_digest`] through any store.
+pub(crate) fn stage_rows_digest(
+    tx: &mut dyn StoreTx,
+    table: &str,
+    evidence_id: i64,
+    indexes: RangeInclusive<i64>,
+) -> Result<(u64, String)> {
     let sql = match table {
-        "features" => "SELECT * FROM features WHERE evidence_id = ?1 ORDER BY scan_index",
-        _ => "SELECT * FROM carved_files WHERE evidence_id = ?1 ORDER BY carve_index",
+        "features" => {
+            "SELECT * FROM features WHERE evidence_id = $1 AND scan_index BETWEEN $2 AND $3
+             ORDER BY scan_index"
+        }
+        _ => {
+            "SELECT * FROM carved_files WHERE evidence_id = $1 AND carve_index BETWEEN $2 AND $3
+             ORDER BY carve_index"
+        }
     };
-    let mut statement = conn.prepare_cached(sql)?;
-    let columns = statement.column_count();
-    let mut rows = statement.query(params![evidence_id])?;
+    let bounds = [
+        evidence_id.into(),
+        (*indexes.start()).into(),
+        (*indexes.end()).into(),
+    ];
+    Ok(rows_blake3(&tx.query(sql, &bounds)?))
+}
+
+/// Row count and BLAKE3 over every column but the first, each value
+/// length-prefixed (`NULL` as a NUL byte and `null`).
+fn rows_blake3(rows: &[Vec<SqlValue>]) -> (u64, String) {
     let mut hasher = blake3::Hasher::new();
-    let mut count = 0u64;
-    while let Some(row) = rows.next()? {
-        count += 1;
-        for index in 1..columns {
-            let text = value_text(row.get(index)?);
+    for row in rows {
+        for value in row.iter().skip(1) {
+            let text = match value {
+                SqlValue::Null => "\u{0}null".to_string(),
+                SqlValue::Integer(i) => i.to_string(),
+                SqlValue::Text(t) => t.clone(),
+            };
             hasher.update(&(text.len() as u64).to_le_bytes());
             hasher.update(text.as_bytes());
         }
     }
-    Ok((count, hash::to_hex(hasher.finalize().as_bytes())))
+    (
+        rows.len() as u64,
+        hash::to_hex(hasher.finalize().as_bytes()),
+    )
+}
+
+/// A case error as the rusqlite error the ingest's transactions expect.
+fn into_rusqlite(error: Error) -> rusqlite::Error {
+    match error {
+        Error::Sqlite { source, .. } => source,
+        other => rusqlite::Error::ToSqlConversionFailure(Box::new(other)),
+    }
 }

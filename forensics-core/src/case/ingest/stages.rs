@@ -11,8 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rusqlite::{Transaction, params};
 use serde_json::json;
 
-use super::{IngestOptions, Result, rows};
+use super::{IngestOptions, IngestScope, Result, rows};
 use crate::carve::{self, CarveOptions, Carved};
+use crate::case::backend::{CaseStore, StoreTx};
 use crate::case::{Case, Error};
 use crate::evidence::EvidenceSource;
 use crate::hash::{self, AlgorithmSet, ByteRun, HashOptions, NoSink};
@@ -29,15 +30,23 @@ pub(super) fn run(
 ) -> Result<(u64, u64)> {
     let mut carved = 0;
     let mut features = 0;
+    let (carve_wanted, scan_range) = match options.scope {
+        IngestScope::Whole => (true, 0..u64::MAX),
+        IngestScope::Carve => (true, 0..0),
+        IngestScope::ScanRange { start, end } => (false, start..end),
+        IngestScope::Volume { .. } => (false, 0..0),
+    };
     if let Some(carve_options) = &options.carve
+        && carve_wanted
         && !stage_done(case, evidence_id, "carve_done")?
     {
         carved = carve_stage(case, evidence_id, media, carve_options, options, cancel)?;
     }
     if let Some(scan_options) = &options.scan
+        && !scan_range.is_empty()
         && !stage_done(case, evidence_id, "scan_done")?
     {
-        features = scan_stage(case, evidence_id, media, scan_options, cancel)?;
+        features = scan_stage(case, evidence_id, media, scan_options, scan_range, cancel)?;
     }
     Ok((carved, features))
 }
@@ -125,7 +134,7 @@ fn carve_stage(
             "UPDATE evidence SET carve_done = 1 WHERE object_id = ?1",
             params![evidence_id],
         )?;
-        let (_, digest) = rows::stage_digest(tx, "carved_files", evidence_id)?;
+        let (_, digest) = rows::stage_digest(tx, "carved_files", evidence_id, 0..=i64::MAX)?;
         Ok((
             (),
             json!({
@@ -187,31 +196,39 @@ fn insert_carved(
 
 /// Sorted media ranges of every file's byte runs on this evidence, for
 /// linking a feature's offset to the file that holds it.
-fn file_runs(case: &Case, evidence_id: i64) -> Result<Vec<(u64, u64, i64)>> {
-    let mut statement = case
-        .conn
-        .prepare(
-            "SELECT r.image_offset, r.len_bytes, r.file_id FROM byte_runs r
-             JOIN files f ON f.object_id = r.file_id
-             JOIN file_systems s ON s.object_id = f.fs_id
-             JOIN volumes v ON v.object_id = s.volume_id
-             WHERE v.evidence_id = ?1 AND r.image_offset IS NOT NULL AND f.deleted = 0
-             ORDER BY r.image_offset",
-        )
-        .map_err(Error::sqlite(&case.path))?;
-    let rows = statement
-        .query_map(params![evidence_id], |row| {
-            let start: i64 = row.get(0)?;
-            let len: i64 = row.get(1)?;
-            Ok((start.max(0) as u64, len.max(0) as u64, row.get(2)?))
+pub(crate) fn file_runs_of(tx: &mut dyn StoreTx, evidence_id: i64) -> Result<Vec<(u64, u64, i64)>> {
+    let rows = tx.query(
+        "SELECT r.image_offset, r.len_bytes, r.file_id FROM byte_runs r
+         JOIN files f ON f.object_id = r.file_id
+         JOIN file_systems s ON s.object_id = f.fs_id
+         JOIN volumes v ON v.object_id = s.volume_id
+         WHERE v.evidence_id = $1 AND r.image_offset IS NOT NULL AND f.deleted = 0
+         ORDER BY r.image_offset, r.file_id, r.seq",
+        &[evidence_id.into()],
+    )?;
+    rows.iter()
+        .map(|row| match row.as_slice() {
+            [start, len, file_id] => Ok((
+                start.as_i64("run offset")?.max(0) as u64,
+                len.as_i64("run length")?.max(0) as u64,
+                file_id.as_i64("run file")?,
+            )),
+            _ => Err(Error::Invalid("byte run row".into())),
         })
-        .map_err(Error::sqlite(&case.path))?;
-    rows.collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(Error::sqlite(&case.path))
+        .collect()
+}
+
+fn file_runs(case: &mut Case, evidence_id: i64) -> Result<Vec<(u64, u64, i64)>> {
+    let mut runs = Vec::new();
+    CaseStore::read(case, &mut |tx| {
+        runs = file_runs_of(tx, evidence_id)?;
+        Ok(())
+    })?;
+    Ok(runs)
 }
 
 /// The file whose run covers `image_offset`, if any.
-fn file_at(runs: &[(u64, u64, i64)], image_offset: u64) -> Option<i64> {
+pub(crate) fn file_at(runs: &[(u64, u64, i64)], image_offset: u64) -> Option<i64> {
     let after = runs.partition_point(|&(start, _, _)| start <= image_offset);
     let &(start, len, file_id) = runs.get(after.checked_sub(1)?)?;
     (image_offset < start.saturating_add(len)).then_some(file_id)
@@ -222,9 +239,10 @@ fn scan_stage(
     evidence_id: i64,
     media: &Arc<dyn EvidenceSource>,
     scan_options: &ScanOptions,
+    range: std::ops::Range<u64>,
     cancel: &AtomicBool,
 ) -> Result<u64> {
-    let report = scan::scan_source(media.as_ref(), scan_options)
+    let report = scan::scan_source_range(media.as_ref(), scan_options, range)
         .map_err(|e| Error::Invalid(format!("scanning: {e}")))?;
     check_cancel(cancel)?;
     let runs = file_runs(case, evidence_id)?;
@@ -246,7 +264,7 @@ fn scan_stage(
             "UPDATE evidence SET scan_done = 1 WHERE object_id = ?1",
             params![evidence_id],
         )?;
-        let (_, digest) = rows::stage_digest(tx, "features", evidence_id)?;
+        let (_, digest) = rows::stage_digest(tx, "features", evidence_id, 0..=i64::MAX)?;
         Ok((
             (),
             json!({

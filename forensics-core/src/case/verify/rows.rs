@@ -16,8 +16,7 @@ pub(super) fn check_rows(
     failures: &mut Vec<Failure>,
 ) -> rusqlite::Result<()> {
     let mut covered = 0u64;
-    for entry in entries.iter().filter(|e| e.action == "ingest_batch") {
-        let details: Value = serde_json::from_str(&entry.details_json).unwrap_or(Value::Null);
+    for (seq, details) in recorded_rows(entries, "ingest_batch", "file_batches") {
         let number = |name: &str| details.get(name).and_then(Value::as_u64).unwrap_or(0);
         let fs_id = details
             .get("file_system_id")
@@ -36,7 +35,7 @@ pub(super) fn check_rows(
         covered += number("files");
         if count != number("files") || digest != recorded {
             failures.push(Failure {
-                subject: Subject::Rows { seq: entry.seq },
+                subject: Subject::Rows { seq },
                 message: format!(
                     "file rows {}..={} of file system {fs_id} were changed, deleted or added \
                      after the batch was recorded",
@@ -71,22 +70,29 @@ pub(super) fn check_stage_rows(
         ("scan", "features", "features"),
     ] {
         let mut covered = 0u64;
-        for entry in entries.iter().filter(|e| e.action == action) {
-            let details: Value = serde_json::from_str(&entry.details_json).unwrap_or(Value::Null);
+        for (seq, details) in recorded_rows(entries, action, "stage_rows") {
+            if details.get("table").is_some_and(|t| t != table) {
+                continue;
+            }
             let evidence_id = details.get("evidence").and_then(Value::as_i64).unwrap_or(0);
             let recorded_count = details
                 .get(count_field)
+                .or_else(|| details.get("rows"))
                 .and_then(Value::as_u64)
                 .unwrap_or(0);
+            let index = |name: &str, default: i64| {
+                details.get(name).and_then(Value::as_i64).unwrap_or(default)
+            };
+            let indexes = index("first_index", 0)..=index("last_index", i64::MAX);
             let recorded = details
                 .get("rows_blake3")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            let (count, digest) = stage_digest(conn, table, evidence_id)?;
+            let (count, digest) = stage_digest(conn, table, evidence_id, indexes)?;
             covered += recorded_count;
             if count != recorded_count || digest != recorded {
                 failures.push(Failure {
-                    subject: Subject::Rows { seq: entry.seq },
+                    subject: Subject::Rows { seq },
                     message: format!(
                         "{table} rows of evidence {evidence_id} were changed, deleted or added \
                          after the {action} was recorded"
@@ -106,4 +112,27 @@ pub(super) fn check_stage_rows(
         }
     }
     Ok(())
+}
+
+/// The row records of the custody log: the details of every `action`
+/// entry, and each record listed under `list` in a `merge_unit` entry
+/// (with the evidence id of that entry), with the entry's seq.
+fn recorded_rows(entries: &[CustodyEntry], action: &str, list: &str) -> Vec<(u64, Value)> {
+    let mut out = Vec::new();
+    for entry in entries {
+        let details: Value = serde_json::from_str(&entry.details_json).unwrap_or(Value::Null);
+        if entry.action == action {
+            out.push((entry.seq, details));
+        } else if entry.action == "merge_unit" {
+            let evidence = details.get("evidence").cloned().unwrap_or(Value::Null);
+            let records = details.get(list).and_then(Value::as_array).cloned();
+            for mut record in records.unwrap_or_default() {
+                if let Some(map) = record.as_object_mut() {
+                    map.entry("evidence").or_insert(evidence.clone());
+                }
+                out.push((entry.seq, record));
+            }
+        }
+    }
+    out
 }
