@@ -4,90 +4,13 @@
 //! saying so, when `sinfo` does not answer.
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
+mod cluster;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
 
+use cluster::{slurm_running, wait_for_job};
 use forensics_core::batch::slurm::{self, SlurmJob, Submitted};
-
-/// Longest wait for a batch to finish on the test cluster.
-const JOB_DEADLINE: Duration = Duration::from_secs(300);
-
-/// Runs a command, killing it after `limit` (a Slurm client can wait long
-/// for a controller that is not there).
-fn run_with_limit(command: &mut Command, limit: Duration) -> Option<Output> {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .ok()?;
-    let started = Instant::now();
-    loop {
-        if child.try_wait().ok()?.is_some() {
-            return child.wait_with_output().ok();
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// Whether a Slurm controller answers with at least one usable node.
-pub(crate) fn slurm_running() -> bool {
-    let output = run_with_limit(
-        Command::new("sinfo").args(["-h", "-o", "%t"]),
-        Duration::from_secs(20),
-    );
-    output.is_some_and(|out| {
-        let states = String::from_utf8_lossy(&out.stdout);
-        out.status.success()
-            && states
-                .lines()
-                .any(|s| ["idle", "mix", "alloc"].contains(&s.trim()))
-    })
-}
-
-/// `JobState` of every task of a job, from `scontrol show job -o`.
-fn job_states(job_id: &str) -> Vec<String> {
-    let Some(output) = run_with_limit(
-        Command::new("scontrol").args(["show", "job", "-o", job_id]),
-        Duration::from_secs(20),
-    ) else {
-        return Vec::new();
-    };
-    String::from_utf8_lossy(&output.stdout)
-        .split_whitespace()
-        .filter_map(|field| field.strip_prefix("JobState="))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Waits until every task of the job has ended; returns their states.
-pub(crate) fn wait_for_job(job_id: &str) -> Vec<String> {
-    let started = Instant::now();
-    loop {
-        let states = job_states(job_id);
-        let running = [
-            "PENDING",
-            "RUNNING",
-            "CONFIGURING",
-            "COMPLETING",
-            "REQUEUED",
-        ];
-        if !states.is_empty() && states.iter().all(|s| !running.contains(&s.as_str())) {
-            return states;
-        }
-        assert!(
-            started.elapsed() < JOB_DEADLINE,
-            "job {job_id} still not finished after {JOB_DEADLINE:?}: {states:?}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
-}
 
 /// A stand-in for `forensics batch run|merge|status`: `run` records its
 /// unit (the manifest line of `--index`) with start and end times, `merge`
@@ -136,7 +59,7 @@ fn peak_overlap(intervals: &[(f64, f64)]) -> usize {
 
 /// A directory name with a space, a quote and a dollar: the scripts must
 /// carry it through `#SBATCH` lines and the shell unchanged.
-pub(crate) fn awkward_tempdir() -> tempfile::TempDir {
+fn awkward_tempdir() -> tempfile::TempDir {
     tempfile::Builder::new()
         .prefix("slurm e2e 'q' $x ")
         .tempdir()
