@@ -116,6 +116,16 @@ fn the_triggers_refuse_update_and_delete() {
     assert!(update.unwrap_err().to_string().contains("append-only"));
     let delete = conn.execute("DELETE FROM custody_log WHERE seq = 2", []);
     assert!(delete.unwrap_err().to_string().contains("append-only"));
+    // Examiners' tags and notes are append-only too.
+    for sql in [
+        "UPDATE tags SET examiner = 'x'",
+        "DELETE FROM tags",
+        "UPDATE notes SET text = 'x'",
+        "DELETE FROM notes",
+    ] {
+        let refused = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(refused.contains("append-only"), "{sql}: {refused}");
+    }
 }
 
 #[test]

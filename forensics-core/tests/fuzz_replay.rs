@@ -180,3 +180,23 @@ fn bundle_seed_verifies_and_a_changed_byte_fails() {
     let check = verify_bundle(&changed).unwrap();
     assert!(!check.holds());
 }
+
+#[test]
+fn batch_manifest_seeds_parse_and_keep_their_unit_ids() {
+    let files = seeds("batch_manifest");
+    assert!(files.len() >= 2, "seeds missing: {files:?}");
+    let mut parsed = 0;
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        if let Ok(units) = forensics_core::batch::parse_manifest(bytes.as_slice(), &path) {
+            let mut written = Vec::new();
+            forensics_core::batch::write_manifest(&units, &mut written).unwrap();
+            assert_eq!(written, bytes, "{} does not round-trip", path.display());
+            parsed += units.len();
+        }
+    }
+    assert!(
+        parsed >= 10,
+        "the range-split seed holds 12 valid units, {parsed} parsed"
+    );
+}

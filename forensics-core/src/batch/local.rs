@@ -55,9 +55,12 @@ pub struct LocalSummary {
     pub merge: MergeSummary,
 }
 
-/// Runs the units of a plan with a local pool and merges what is done into
-/// `store`: the path a cluster takes, on one machine. Running it again
-/// resumes: done units are not run again, merged ones not merged again.
+/// Runs the units of a plan with a local pool of `jobs` workers and merges
+/// what is done into `store`: the path a cluster takes, on one machine. The
+/// units' own parallel work (hashing, scanning pages) runs on the same pool,
+/// so a long scan range is shared out when the short units are done.
+/// Running it again resumes: done units are not run again, merged ones not
+/// merged again.
 pub fn ingest_local(
     store: &mut dyn CaseStore,
     units: &[Unit],
@@ -66,7 +69,7 @@ pub fn ingest_local(
     session: SessionMaker<'_>,
     cancel: &AtomicBool,
 ) -> Result<LocalSummary> {
-    let threads = if jobs > 1 { 1 } else { 0 };
+    let threads = 0;
     let outcomes = run_all(units, results, jobs, threads, session, cancel)?;
     let mut summary = LocalSummary {
         units_run: 0,

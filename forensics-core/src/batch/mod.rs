@@ -35,7 +35,7 @@ pub use local::{LocalSummary, SessionMaker, ingest_local, run_all};
 pub use merge::{MergeSummary, UnitState, merge, status};
 pub use plan::{PlanOptions, Split, parse_byte_count, plan};
 pub use run::{DoneRecord, RunOutcome, UnitFiles, read_done, run_unit};
-pub use unit::{Scope, StageOptions, Unit, read_manifest, write_manifest};
+pub use unit::{Scope, StageOptions, Unit, parse_manifest, read_manifest, write_manifest};
 
 /// Errors of planning, running and merging units.
 #[derive(Debug, thiserror::Error)]

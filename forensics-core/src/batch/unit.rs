@@ -181,12 +181,18 @@ pub fn write_manifest(units: &[Unit], out: &mut dyn Write) -> std::io::Result<()
 
 /// Reads a manifest, checking every unit's id against its content.
 pub fn read_manifest(path: &Path) -> Result<Vec<Unit>> {
-    let io = |source| Error::Io {
+    let file = std::fs::File::open(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut reader = std::io::BufReader::new(file);
+    })?;
+    parse_manifest(std::io::BufReader::new(file), path)
+}
+
+/// [`read_manifest`] from any reader; `path` names it in errors. Lines
+/// longer than 64 KiB, units that are not JSON of the expected shape and
+/// units whose id does not match their content are refused with the line
+/// number.
+pub fn parse_manifest(mut reader: impl BufRead, path: &Path) -> Result<Vec<Unit>> {
     let mut units = Vec::new();
     let mut line = String::new();
     for line_number in 1.. {
@@ -194,7 +200,10 @@ pub fn read_manifest(path: &Path) -> Result<Vec<Unit>> {
         let read = (&mut reader)
             .take(MAX_LINE_BYTES as u64 + 1)
             .read_line(&mut line)
-            .map_err(io)?;
+            .map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
         if read == 0 {
             break;
         }
@@ -221,4 +230,101 @@ pub fn read_manifest(path: &Path) -> Result<Vec<Unit>> {
         units.push(unit);
     }
     Ok(units)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(scope: Scope) -> Unit {
+        let intake = IntakeDigests {
+            media_size: 1 << 20,
+            md5: "m".into(),
+            sha1: "s1".into(),
+            sha256: "s256".into(),
+            blake3: "b3".into(),
+        };
+        Unit::new(
+            "/evidence/a.raw".into(),
+            intake,
+            scope,
+            StageOptions::default(),
+        )
+    }
+
+    fn parse(text: &str) -> Result<Vec<Unit>> {
+        parse_manifest(text.as_bytes(), Path::new("units.jsonl"))
+    }
+
+    #[test]
+    fn scopes_round_trip_through_their_text() {
+        for scope in [
+            Scope::Whole,
+            Scope::Carve,
+            Scope::Volume {
+                partition_index: Some(3),
+                image_offset: 1048576,
+            },
+            Scope::Volume {
+                partition_index: None,
+                image_offset: 0,
+            },
+            Scope::Range {
+                start: 0,
+                end: 16 << 20,
+            },
+        ] {
+            assert_eq!(scope.to_string().parse::<Scope>(), Ok(scope));
+        }
+        for bad in [
+            "",
+            "range:[5,5)",
+            "range:[9,2)",
+            "partition:x@1",
+            "volume@-1",
+            "range:[1,2]",
+        ] {
+            assert!(bad.parse::<Scope>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn a_written_manifest_reads_back_and_an_edited_unit_is_refused() {
+        let units = vec![
+            unit(Scope::Whole),
+            unit(Scope::Range {
+                start: 0,
+                end: 4096,
+            }),
+        ];
+        let mut text = Vec::new();
+        write_manifest(&units, &mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert_eq!(parse(&text).unwrap(), units);
+        assert_ne!(units[0].unit_id, units[1].unit_id);
+
+        let edited = text.replacen("4096", "8192", 1);
+        let error = parse(&edited).unwrap_err().to_string();
+        assert!(
+            error.contains("line 2") && error.contains("edited"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn hostile_manifest_lines_get_errors_with_their_line() {
+        let long = format!("{}\n", "x".repeat(MAX_LINE_BYTES + 10));
+        for (text, line) in [
+            ("not json\n", 1),
+            ("\n{\"unit_id\": 5}\n", 2),
+            (long.as_str(), 1),
+            ("[1, 2, 3]", 1),
+        ] {
+            match parse(text) {
+                Err(Error::Manifest { line: got, .. }) => assert_eq!(got, line, "{text:.40}"),
+                other => panic!("{text:.40}: {other:?}"),
+            }
+        }
+        assert!(parse("").unwrap().is_empty());
+    }
 }
