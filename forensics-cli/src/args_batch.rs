@@ -144,6 +144,13 @@ pub(crate) struct SlurmArgs {
     /// Directory the scripts are written to (default: RESULTS/slurm).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// No merge job: run `forensics batch merge` yourself once the workers
+    /// are done (needed for an encrypted case).
+    #[arg(long)]
+    pub no_merge: bool,
+    /// Sign the merge's custody entries with this private key (from `case keygen`).
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<PathBuf>,
     /// Submit the scripts with sbatch and print the job ids.
     #[arg(long)]
     pub submit: bool,

@@ -5,9 +5,10 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use forensics_core::batch::kubernetes::IndexedJob;
 use forensics_core::batch::slurm::{self, DEFAULT_MAX_ARRAY_SIZE, SlurmJob};
+use forensics_core::case::is_encrypted;
 use serde_json::json;
 
 use crate::Outcome;
@@ -29,14 +30,24 @@ pub(super) fn slurm_scripts(args: &SlurmArgs) -> anyhow::Result<Outcome> {
         .with_context(|| format!("name the examiner with --examiner or {EXAMINER_ENV}"))?;
     let manifest = absolute(&args.manifest)?;
     let results = absolute(&args.results)?;
+    let case = absolute(&args.case)?;
+    if !args.no_merge && case.exists() && is_encrypted(&case)? {
+        bail!(
+            "{} is encrypted: a merge job would need its passphrase in Slurm's saved job \
+             environment; use --no-merge and run `forensics batch merge` yourself",
+            case.display()
+        );
+    }
     let mut job = SlurmJob::new(
         std::env::current_exe().context("cannot find the path of this forensics binary")?,
         manifest.clone(),
         results.clone(),
-        absolute(&args.case)?,
+        case,
         examiner,
         count_units(&manifest)?,
     );
+    job.merge_job = !args.no_merge;
+    job.signing_key = args.key.as_deref().map(absolute).transpose()?;
     job.parallel = args.parallel;
     job.partition.clone_from(&args.partition);
     job.extra_sbatch_options.clone_from(&args.sbatch_option);
@@ -80,12 +91,18 @@ pub(super) fn slurm_scripts(args: &SlurmArgs) -> anyhow::Result<Outcome> {
         script_dir.display()
     )?;
     match submitted {
-        Some(ids) => writeln!(
-            out,
-            "submitted workers {}; merge {} runs after all of them succeeded",
-            ids.worker_job_ids.join(" "),
-            ids.merge_job_id
-        )?,
+        Some(ids) => match &ids.merge_job_id {
+            Some(merge) => writeln!(
+                out,
+                "submitted workers {}; merge {merge} runs after all of them succeeded",
+                ids.worker_job_ids.join(" "),
+            )?,
+            None => writeln!(
+                out,
+                "submitted workers {}; run `forensics batch merge` once they are done",
+                ids.worker_job_ids.join(" "),
+            )?,
+        },
         None => writeln!(
             out,
             "submit with: bash {}",

@@ -70,6 +70,12 @@ pub struct SlurmJob {
     pub job_name: String,
     /// Where Slurm writes each task's standard output and error.
     pub log_dir: PathBuf,
+    /// Whether a merge job follows the workers; without one the examiner
+    /// runs `forensics batch merge` (e.g. for an encrypted case, whose
+    /// passphrase must not go into Slurm's saved job environment).
+    pub merge_job: bool,
+    /// Private key the merge signs its custody entries with (`--key`).
+    pub signing_key: Option<PathBuf>,
 }
 
 /// A contiguous run of manifest units submitted as one job array.
@@ -95,8 +101,9 @@ pub struct Script {
 pub struct SlurmScripts {
     /// One worker array script per chunk, in manifest order.
     pub workers: Vec<(ArrayChunk, Script)>,
-    /// The merge script (submit with `--dependency=afterok:<worker ids>`).
-    pub merge: Script,
+    /// The merge script (submit with `--dependency=afterok:<worker ids>`),
+    /// unless the job has no merge job.
+    pub merge: Option<Script>,
     /// `submit.sh`: submits the workers and the merge by hand, in order.
     pub submit: Script,
     /// Whether each chunk waits for the previous one (throttled batches).
@@ -107,8 +114,8 @@ pub struct SlurmScripts {
 
 impl SlurmJob {
     /// A job with no throttle, the default partition, Slurm's default
-    /// `MaxArraySize`, job name `forensics-batch` and logs in
-    /// `RESULTS/slurm-logs`.
+    /// `MaxArraySize`, job name `forensics-batch`, logs in
+    /// `RESULTS/slurm-logs` and an unsigned merge job.
     pub fn new(
         forensics_exe: PathBuf,
         manifest: PathBuf,
@@ -131,6 +138,8 @@ impl SlurmJob {
             extra_sbatch_options: Vec::new(),
             job_name: "forensics-batch".to_owned(),
             log_dir,
+            merge_job: true,
+            signing_key: None,
         }
     }
 
@@ -182,9 +191,12 @@ impl SlurmJob {
             workers.push((chunk, script));
         }
         let chunks_in_sequence = self.parallel > 0 && workers.len() > 1;
-        let merge = Script {
-            file_name: "merge.sbatch".to_owned(),
-            text: self.merge_script()?,
+        let merge = match self.merge_job {
+            true => Some(Script {
+                file_name: "merge.sbatch".to_owned(),
+                text: self.merge_script()?,
+            }),
+            false => None,
         };
         let submit = Script {
             file_name: "submit.sh".to_owned(),
@@ -260,6 +272,10 @@ impl SlurmJob {
         let exe = shell_word(path_text("forensics executable", &self.forensics_exe)?);
         let manifest = shell_word(path_text("manifest", &self.manifest)?);
         let results = shell_word(path_text("results", &self.results)?);
+        let key = match &self.signing_key {
+            Some(key) => format!(" --key {}", shell_word(path_text("signing key", key)?)),
+            None => String::new(),
+        };
         Ok(format!(
             "#!/bin/bash\n\
              # forensics batch: merge every unit's shard into the case, after all units succeeded.\n\
@@ -267,7 +283,7 @@ impl SlurmJob {
              {options}\
              #SBATCH --kill-on-invalid-dep=yes\n\
              set -euo pipefail\n\
-             {exe} batch merge --manifest {manifest} --results {results} --case {case} --examiner {examiner}\n\
+             {exe} batch merge --manifest {manifest} --results {results} --case {case} --examiner {examiner}{key}\n\
              exec {exe} batch status --manifest {manifest} --results {results} --case {case}\n",
             options = self.common_options(&merge_name, &log_name)?,
             case = shell_word(path_text("case", &self.case)?),
@@ -284,10 +300,13 @@ impl SlurmJob {
             "#!/bin/bash\n\
              # Submits the worker job arrays, then the merge once all of them succeeded.\n\
              set -euo pipefail\n\
+             # sbatch hands its environment to the jobs and Slurm keeps it on disk: no passphrase.\n\
+             unset {passphrase_env}\n\
              cd \"$(dirname \"$0\")\"\n\
              mkdir -p {log_dir}\n\
              job_id() {{ local out; out=\"$(sbatch --parsable \"$@\")\"; echo \"${{out%%;*}}\"; }}\n",
             log_dir = shell_word(path_text("log directory", &self.log_dir)?),
+            passphrase_env = crate::case::PASSPHRASE_ENV,
         );
         let mut ids = Vec::with_capacity(workers.len());
         for (number, (_, script)) in workers.iter().enumerate() {
@@ -304,23 +323,36 @@ impl SlurmJob {
             ids.push(format!("w{number}"));
         }
         let all_ids: Vec<String> = ids.iter().map(|id| format!("${id}")).collect();
-        text.push_str(&format!(
-            "merge=\"$(job_id --dependency=afterok:\"{}\" merge.sbatch)\"\n\
-             echo \"workers: {}; merge: $merge\"\n",
-            all_ids.join(":"),
-            all_ids.join(" "),
-        ));
+        if self.merge_job {
+            text.push_str(&format!(
+                "merge=\"$(job_id --dependency=afterok:\"{}\" merge.sbatch)\"\n\
+                 echo \"workers: {}; merge: $merge\"\n",
+                all_ids.join(":"),
+                all_ids.join(" "),
+            ));
+        } else {
+            text.push_str(&format!(
+                "echo \"workers: {}; merge with forensics batch merge once they are done\"\n",
+                all_ids.join(" "),
+            ));
+        }
         Ok(text)
     }
 }
 
 /// The script files' directory and names, for messages.
 pub fn script_paths(scripts: &SlurmScripts, dir: &Path) -> Vec<PathBuf> {
-    let workers = scripts.workers.iter().map(|(_, script)| script);
-    workers
-        .chain([&scripts.merge, &scripts.submit])
+    all_scripts(scripts)
         .map(|script| dir.join(&script.file_name))
         .collect()
+}
+
+/// Every script: workers, then the merge (if any), then `submit.sh`.
+fn all_scripts(scripts: &SlurmScripts) -> impl Iterator<Item = &Script> {
+    let workers = scripts.workers.iter().map(|(_, script)| script);
+    workers
+        .chain(scripts.merge.as_ref())
+        .chain([&scripts.submit])
 }
 
 #[cfg(test)]

@@ -100,6 +100,7 @@ fn a_chunked_throttled_array_runs_every_unit_once_then_merges() {
         worker_job_ids,
         merge_job_id,
     } = slurm::submit(&scripts, &dir.path().join("scripts")).unwrap();
+    let merge_job_id = merge_job_id.unwrap();
 
     let merge_states = wait_for_job(&merge_job_id);
     assert_eq!(merge_states, ["COMPLETED"], "merge job {merge_job_id}");
@@ -359,4 +360,86 @@ fn real_units_on_slurm_merge_into_the_case_a_local_ingest_makes() {
         forensics_e2e::json_lines(&forensics_ok(&["case", "verify", &merged, "--json"]).stdout);
     let report = verify.iter().find(|line| line["type"] == "verify").unwrap();
     assert_eq!(report["valid"], true, "{verify:?}");
+}
+
+#[test]
+fn an_encrypted_case_gets_no_merge_job_and_sbatch_never_sees_the_passphrase() {
+    let dir = awkward_tempdir();
+    let text = |path: &Path| path.to_str().unwrap().to_owned();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let seen = dir.path().join("sbatch-saw.txt");
+    let fake_sbatch = format!(
+        "#!/bin/sh\nprintf '%s|%s\\n' \"${{FORENSICS_CASE_PASSPHRASE-unset}}\" \"$*\" >> '{}'\necho 42\n",
+        text(&seen).replace('\'', "'\\''")
+    );
+    make_executable(&bin.join("sbatch"), &fake_sbatch);
+    let path_env = format!(
+        "{}:{}",
+        text(&bin),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let manifest = dir.path().join("units.jsonl");
+    std::fs::write(&manifest, "{\"unit_id\":\"a\"}\n{\"unit_id\":\"b\"}\n").unwrap();
+    let case = dir.path().join("sealed.fcase");
+    let forensics = |args: &[&str]| {
+        Command::new(forensics_e2e::forensics_exe())
+            .args(args)
+            .env("FORENSICS_EXAMINER", "Dana")
+            .env("FORENSICS_CASE_PASSPHRASE", "correct horse battery")
+            .env("PATH", &path_env)
+            .output()
+            .unwrap()
+    };
+    let init = forensics(&[
+        "case",
+        "init",
+        &text(&case),
+        "--case-number",
+        "E-1",
+        "--encrypt",
+    ]);
+    assert!(init.status.success(), "{init:?}");
+
+    let (manifest, results) = (text(&manifest), text(&dir.path().join("results")));
+    let case = text(&case);
+    let slurm = [
+        "batch",
+        "slurm",
+        "--manifest",
+        &manifest,
+        "--results",
+        &results,
+    ];
+    let submit = [
+        &slurm[..],
+        &[
+            "--case",
+            &case,
+            "--max-array-size",
+            "1001",
+            "--submit",
+            "--json",
+        ],
+    ]
+    .concat();
+    let refused = forensics(&submit);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--no-merge"),
+        "{refused:?}"
+    );
+    assert!(!seen.exists(), "nothing submitted");
+
+    let accepted = forensics(&[&submit[..], &["--no-merge"]].concat());
+    assert!(accepted.status.success(), "{accepted:?}");
+    let report = &forensics_e2e::json_lines(&accepted.stdout)[0];
+    assert_eq!(report["worker_job_ids"], serde_json::json!(["42"]));
+    assert!(report["merge_job_id"].is_null(), "{report}");
+    let calls = std::fs::read_to_string(&seen).unwrap();
+    assert_eq!(calls.lines().count(), 1, "only the worker array: {calls}");
+    assert!(
+        calls.starts_with("unset|--parsable "),
+        "sbatch saw the passphrase: {calls}"
+    );
 }

@@ -4,24 +4,25 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{Error, Script, SlurmScripts};
+use super::{Error, Script, SlurmScripts, all_scripts};
+use crate::case::PASSPHRASE_ENV;
 
 /// The job ids Slurm gave one submitted batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submitted {
     /// One array job id per worker chunk, in manifest order.
     pub worker_job_ids: Vec<String>,
-    /// The merge job, held until every worker array succeeded.
-    pub merge_job_id: String,
+    /// The merge job, held until every worker array succeeded (`None` when
+    /// the batch has no merge job).
+    pub merge_job_id: Option<String>,
 }
 
 /// Writes every script into `dir` (created if missing; `submit.sh`
 /// executable) and returns the paths written, workers first.
 pub fn write_scripts(scripts: &SlurmScripts, dir: &Path) -> Result<Vec<PathBuf>, Error> {
     create_dir(dir)?;
-    let workers = scripts.workers.iter().map(|(_, script)| script);
     let mut written = Vec::with_capacity(scripts.workers.len() + 2);
-    for script in workers.chain([&scripts.merge, &scripts.submit]) {
+    for script in all_scripts(scripts) {
         let path = dir.join(&script.file_name);
         std::fs::write(&path, &script.text).map_err(|source| Error::Io {
             path: path.clone(),
@@ -35,8 +36,8 @@ pub fn write_scripts(scripts: &SlurmScripts, dir: &Path) -> Result<Vec<PathBuf>,
 
 /// Writes the scripts into `dir`, creates the log directory and submits with
 /// the `sbatch` on the `PATH`: the worker arrays in manifest order (each after
-/// the previous one when the batch is throttled), then the merge with
-/// `--dependency=afterok:` on all of them.
+/// the previous one when the batch is throttled), then the merge (if any)
+/// with `--dependency=afterok:` on all of them.
 pub fn submit(scripts: &SlurmScripts, dir: &Path) -> Result<Submitted, Error> {
     submit_with(scripts, dir, Path::new("sbatch"))
 }
@@ -57,14 +58,19 @@ pub fn submit_with(scripts: &SlurmScripts, dir: &Path, sbatch: &Path) -> Result<
         let id = run_sbatch(sbatch, dir, script, dependency, &worker_job_ids)?;
         worker_job_ids.push(id);
     }
-    let dependency = format!("--dependency=afterok:{}", worker_job_ids.join(":"));
-    let merge_job_id = run_sbatch(
-        sbatch,
-        dir,
-        &scripts.merge,
-        Some(dependency),
-        &worker_job_ids,
-    )?;
+    let merge_job_id = match &scripts.merge {
+        Some(merge) => {
+            let dependency = format!("--dependency=afterok:{}", worker_job_ids.join(":"));
+            Some(run_sbatch(
+                sbatch,
+                dir,
+                merge,
+                Some(dependency),
+                &worker_job_ids,
+            )?)
+        }
+        None => None,
+    };
     Ok(Submitted {
         worker_job_ids,
         merge_job_id,
@@ -72,6 +78,8 @@ pub fn submit_with(scripts: &SlurmScripts, dir: &Path, sbatch: &Path) -> Result<
 }
 
 /// Runs `sbatch --parsable [DEPENDENCY] SCRIPT` and returns the job id.
+/// The case passphrase is kept from sbatch: it would hand it to the job and
+/// Slurm would keep it in its state files.
 fn run_sbatch(
     sbatch: &Path,
     dir: &Path,
@@ -81,7 +89,7 @@ fn run_sbatch(
 ) -> Result<String, Error> {
     let path = dir.join(&script.file_name);
     let mut command = Command::new(sbatch);
-    command.arg("--parsable");
+    command.env_remove(PASSPHRASE_ENV).arg("--parsable");
     if let Some(dependency) = dependency {
         command.arg(dependency);
     }

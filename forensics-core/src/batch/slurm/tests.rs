@@ -20,6 +20,7 @@ fn documented_job() -> SlurmJob {
     job.parallel = 2;
     job.partition = Some("forensics".to_owned());
     job.extra_sbatch_options = vec!["--time=02:00:00".to_owned()];
+    job.signing_key = Some(PathBuf::from("/lab/keys/dana o'neil.key"));
     job
 }
 
@@ -50,7 +51,7 @@ fn scripts_match_the_documented_examples() {
     assert_eq!(scripts.workers.len(), 1);
     assert!(!scripts.chunks_in_sequence);
     assert_golden("worker-0.sbatch", &scripts.workers[0].1.text);
-    assert_golden("merge.sbatch", &scripts.merge.text);
+    assert_golden("merge.sbatch", &scripts.merge.as_ref().unwrap().text);
     assert_golden("submit.sh", &scripts.submit.text);
 }
 
@@ -223,7 +224,7 @@ fn hostile_paths_reach_the_worker_and_merge_unchanged_through_bash() {
     assert_eq!(args, expected);
 
     let output = Command::new("bash")
-        .args(["-c", &scripts.merge.text])
+        .args(["-c", &scripts.merge.as_ref().unwrap().text])
         .output()
         .unwrap();
     assert!(output.status.success(), "{output:?}");
@@ -297,7 +298,7 @@ fn submission_chains_arrays_and_holds_the_merge_until_all_succeed() {
     let script_dir = dir.path().join("scripts");
     let submitted = submit_with(&scripts, &script_dir, &sbatch).unwrap();
     assert_eq!(submitted.worker_job_ids, ["101", "102", "103"]);
-    assert_eq!(submitted.merge_job_id, "104");
+    assert_eq!(submitted.merge_job_id.as_deref(), Some("104"));
     assert!(job.log_dir.is_dir());
     let script = |name: &str| script_dir.join(name).display().to_string();
     let expected = format!(
@@ -323,4 +324,29 @@ fn submission_chains_arrays_and_holds_the_merge_until_all_succeed() {
     std::fs::set_permissions(&failing, std::fs::metadata(&sbatch).unwrap().permissions()).unwrap();
     let err = submit_with(&scripts, &script_dir, &failing).unwrap_err();
     assert!(err.to_string().contains("invalid partition"), "{err}");
+}
+
+#[test]
+fn without_a_merge_job_only_the_workers_are_submitted() {
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls.txt");
+    let sbatch = dir.path().join("fake-sbatch");
+    let fake = format!("#!/bin/sh\necho \"$*\" >> '{}'\necho 7\n", calls.display());
+    write_echo_program(&sbatch);
+    std::fs::write(&sbatch, fake).unwrap();
+    let mut job = documented_job();
+    job.merge_job = false;
+    job.log_dir = dir.path().join("logs");
+    let scripts = job.scripts().unwrap();
+    assert!(scripts.merge.is_none());
+    assert!(
+        !scripts.submit.text.contains("merge.sbatch"),
+        "{}",
+        scripts.submit.text
+    );
+    let submitted = submit_with(&scripts, &dir.path().join("s"), &sbatch).unwrap();
+    assert_eq!(submitted.worker_job_ids, ["7"]);
+    assert_eq!(submitted.merge_job_id, None);
+    assert_eq!(std::fs::read_to_string(&calls).unwrap().lines().count(), 1);
+    assert!(!dir.path().join("s/merge.sbatch").exists());
 }
