@@ -2,7 +2,7 @@
 //! units as Slurm job arrays (scripts, optionally submitted) or as a
 //! Kubernetes Indexed Job (YAML on stdout).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -15,10 +15,6 @@ use crate::Outcome;
 use crate::args_batch::{KubernetesArgs, SlurmArgs};
 use crate::cmd::case_access::EXAMINER_ENV;
 use crate::output::json_line;
-
-/// Longest manifest line read when counting units (a unit is a short JSON
-/// object; a longer line means the file is not a manifest).
-const MAX_MANIFEST_LINE_BYTES: u64 = 1 << 20;
 
 /// `forensics batch slurm`: writes the scripts, and submits them with `--submit`.
 pub(super) fn slurm_scripts(args: &SlurmArgs) -> anyhow::Result<Outcome> {
@@ -141,32 +137,9 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     std::path::absolute(path).with_context(|| format!("cannot make {} absolute", path.display()))
 }
 
-/// Units in a manifest: its lines holding anything but white space.
+/// Units in a manifest, read and checked as `batch run` will read it (blank
+/// lines are not units), so a bad manifest fails here and not in every task.
 fn count_units(manifest: &Path) -> anyhow::Result<u64> {
-    let file = std::fs::File::open(manifest)
-        .with_context(|| format!("cannot open the manifest {}", manifest.display()))?;
-    let mut reader = BufReader::new(file);
-    let mut line = Vec::new();
-    let mut units = 0u64;
-    let mut line_number = 0u64;
-    loop {
-        line.clear();
-        line_number += 1;
-        let read = Read::by_ref(&mut reader)
-            .take(MAX_MANIFEST_LINE_BYTES + 1)
-            .read_until(b'\n', &mut line)
-            .with_context(|| format!("cannot read the manifest {}", manifest.display()))?;
-        if read == 0 {
-            return Ok(units);
-        }
-        if line.len() as u64 > MAX_MANIFEST_LINE_BYTES {
-            anyhow::bail!(
-                "{}: line {line_number} is longer than {MAX_MANIFEST_LINE_BYTES} bytes: not a unit manifest",
-                manifest.display()
-            );
-        }
-        if !line.iter().all(u8::is_ascii_whitespace) {
-            units += 1;
-        }
-    }
+    let units = forensics_core::batch::read_manifest(manifest)?;
+    Ok(units.len() as u64)
 }

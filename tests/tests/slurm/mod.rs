@@ -135,15 +135,28 @@ fn a_chunked_throttled_array_runs_every_unit_once_then_merges() {
     );
 }
 
+/// A real manifest: a small corpus memory dump planned into range units,
+/// with blank lines between them (which are not units); and its unit count.
+fn planned_manifest(dir: &Path) -> (PathBuf, usize) {
+    let mut options = corpus::ScenarioOptions::with_seed(5);
+    options.image_size_bytes = Some(64 << 20);
+    let key = corpus::generate("memdump", &options, dir).unwrap();
+    let image = dir.join(&key.image_files[0]);
+    let manifest = dir.join("units.jsonl");
+    let (image, manifest_arg) = (image.to_str().unwrap(), manifest.to_str().unwrap());
+    let plan = ["--split", "range:16M", "--scan", "--out", manifest_arg];
+    forensics_ok(&[&["batch", "plan", image][..], &plan[..]].concat());
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let unit_count = forensics_e2e::json_lines(text.as_bytes()).len();
+    assert!(unit_count >= 5, "{unit_count} units");
+    std::fs::write(&manifest, text.replace('\n', "\n\n  \n")).unwrap();
+    (manifest, unit_count)
+}
+
 #[test]
 fn the_cli_writes_scripts_and_an_indexed_job_for_the_manifest_units() {
     let dir = awkward_tempdir();
-    let manifest = dir.path().join("units.jsonl");
-    std::fs::write(
-        &manifest,
-        "{\"unit_id\":\"a\"}\n\n{\"unit_id\":\"b\"}\n  \n{\"unit_id\":\"c\"}",
-    )
-    .unwrap();
+    let (manifest, unit_count) = planned_manifest(dir.path());
     let results = dir.path().join("results");
     let scripts = dir.path().join("scripts");
     let text = |path: &Path| path.to_str().unwrap().to_owned();
@@ -171,14 +184,14 @@ fn the_cli_writes_scripts_and_an_indexed_job_for_the_manifest_units() {
     ]);
     assert!(output.status.success(), "{output:?}");
     let report = &forensics_e2e::json_lines(&output.stdout)[0];
-    assert_eq!(report["units"], 3, "blank lines are not units");
-    assert_eq!(report["arrays"], 2);
+    assert_eq!(report["units"], unit_count, "blank lines are not units");
+    assert_eq!(report["arrays"], unit_count.div_ceil(2));
     assert!(
         report["merge_job_id"].is_null(),
         "nothing submitted without --submit"
     );
     let worker = std::fs::read_to_string(scripts.join("worker-1.sbatch")).unwrap();
-    assert!(worker.contains("#SBATCH --array=0-0%2\n"), "{worker}");
+    assert!(worker.contains("#SBATCH --array=0-1%2\n"), "{worker}");
     assert!(
         worker.contains("#SBATCH --partition=\"debug\"\n"),
         "{worker}"
@@ -211,7 +224,9 @@ fn the_cli_writes_scripts_and_an_indexed_job_for_the_manifest_units() {
     assert!(output.status.success(), "{output:?}");
     let yaml = String::from_utf8(output.stdout).unwrap();
     assert!(
-        yaml.contains("  completionMode: Indexed\n  completions: 3\n  parallelism: 2\n"),
+        yaml.contains(&format!(
+            "  completionMode: Indexed\n  completions: {unit_count}\n  parallelism: 2\n"
+        )),
         "{yaml}"
     );
     assert!(yaml.contains("image: \"forensics:test\"\n"), "{yaml}");
@@ -379,8 +394,7 @@ fn an_encrypted_case_gets_no_merge_job_and_sbatch_never_sees_the_passphrase() {
         text(&bin),
         std::env::var("PATH").unwrap_or_default()
     );
-    let manifest = dir.path().join("units.jsonl");
-    std::fs::write(&manifest, "{\"unit_id\":\"a\"}\n{\"unit_id\":\"b\"}\n").unwrap();
+    let (manifest, _) = planned_manifest(dir.path());
     let case = dir.path().join("sealed.fcase");
     let forensics = |args: &[&str]| {
         Command::new(forensics_e2e::forensics_exe())
