@@ -348,8 +348,14 @@ fn real_units_on_slurm_merge_into_the_case_a_local_ingest_makes() {
     let states = forensics_e2e::json_lines(&forensics_ok(&status).stdout);
     assert_eq!(states.len(), unit_count);
     assert!(
-        states.iter().all(|unit| unit["state"] != "pending"),
-        "{states:?}"
+        states.iter().all(|unit| unit["state"] == "done"),
+        "every unit done: {states:?}"
+    );
+    let with_case = [&status[..], &["--case", &merged]].concat();
+    let states = forensics_e2e::json_lines(&forensics_ok(&with_case).stdout);
+    assert!(
+        states.iter().all(|unit| unit["state"] == "merged"),
+        "every unit merged: {states:?}"
     );
 
     let expected = forensics_core::case::Case::open(Path::new(&local))
