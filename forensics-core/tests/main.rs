@@ -16,5 +16,7 @@ mod hash_sets;
 mod ntfs;
 mod ntfs_hostile;
 mod ntfs_support;
+mod pg_cluster;
+mod pg_store;
 mod scan_fuzz_replay;
 mod volume;

@@ -6,6 +6,7 @@ mod carve;
 mod case;
 mod case_access;
 mod case_report;
+mod case_store;
 mod files;
 mod hash;
 mod hash_sink;

@@ -29,6 +29,7 @@ mod export;
 mod gui_query;
 pub mod ingest;
 pub mod keys;
+pub mod pg;
 mod query;
 mod report_files;
 mod report_query;
@@ -151,6 +152,23 @@ pub enum Error {
     /// Hashing evidence failed.
     #[error(transparent)]
     Hash(#[from] crate::hash::Error),
+    /// PostgreSQL failed (the location never shows a password).
+    #[error("case store {location}: {source}")]
+    Postgres {
+        /// The database, as `postgres://user@host:port/db`.
+        location: String,
+        /// The PostgreSQL error.
+        #[source]
+        source: postgres::Error,
+    },
+    /// A PostgreSQL database that cannot take a new case.
+    #[error("{location} cannot hold a new case: {what}")]
+    StoreNotEmpty {
+        /// The database, as `postgres://user@host:port/db`.
+        location: String,
+        /// What it holds.
+        what: String,
+    },
     /// The caller cancelled the work; what was committed stays consistent.
     #[error("cancelled; run the same command again to resume")]
     Cancelled,
@@ -161,6 +179,16 @@ impl Error {
     pub(crate) fn sqlite(path: &Path) -> impl FnOnce(rusqlite::Error) -> Self + '_ {
         move |source| Self::Sqlite {
             path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+impl Error {
+    /// Wraps a PostgreSQL error with the database's location.
+    pub(crate) fn postgres(location: &str) -> impl FnOnce(postgres::Error) -> Self + '_ {
+        move |source| Self::Postgres {
+            location: location.to_string(),
             source,
         }
     }

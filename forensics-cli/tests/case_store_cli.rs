@@ -1,0 +1,125 @@
+//! `forensics case init|log|verify --store` on a throwaway PostgreSQL
+//! cluster (the test support of forensics-core's tests): a case created in
+//! PostgreSQL from the command line, its log and its chain.
+#![allow(clippy::unwrap_used)]
+
+use std::process::{Command, Output};
+
+#[path = "../../forensics-core/tests/pg_cluster.rs"]
+mod pg_cluster;
+
+fn forensics(args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_forensics"));
+    command.args(args).env_remove("PGPASSWORD");
+    for (name, value) in envs {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn case_init_log_and_verify_on_a_postgresql_store() {
+    let Some(cluster) = pg_cluster::PgCluster::start() else {
+        return;
+    };
+    let url = cluster.create_database("cli");
+    let database = url
+        .split_once("@/")
+        .and_then(|(_, rest)| rest.split_once('?'))
+        .map(|(name, _)| name.to_string())
+        .unwrap();
+    let socket_dir = cluster.socket_dir().to_str().unwrap().to_string();
+    // The socket-folder form, with user and database from the environment.
+    let env = [
+        ("PGUSER", pg_cluster::SUPERUSER),
+        ("PGDATABASE", database.as_str()),
+    ];
+    let init = forensics(
+        &[
+            "case",
+            "init",
+            "--store",
+            &socket_dir,
+            "--case-number",
+            "2026-CLI-7",
+            "--title",
+            "Shared",
+            "--examiner",
+            "Examiner One",
+        ],
+        &env,
+    );
+    assert!(init.status.success(), "{init:?}");
+    let text = stdout(&init);
+    assert!(
+        text.contains("created case 2026-CLI-7 in postgres://postgres@/"),
+        "{text}"
+    );
+    let head_line = text.lines().find(|l| l.starts_with("chain head ")).unwrap();
+
+    // The URL form reads the same case.
+    let log = forensics(&["case", "log", "--store", &url], &[]);
+    assert!(log.status.success(), "{log:?}");
+    let text = stdout(&log);
+    assert!(text.contains("create_case"), "{text}");
+    assert!(text.contains("Examiner One"), "{text}");
+    assert!(text.contains(head_line), "{text}");
+    let json = forensics(&["case", "log", "--store", &url, "--json"], &[]);
+    let lines: Vec<serde_json::Value> = stdout(&json)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines[0]["seq"], 1);
+    assert_eq!(lines[0]["action"], "create_case");
+    assert!(
+        lines[0]["details_json"]
+            .as_str()
+            .unwrap()
+            .contains("--store")
+    );
+    assert_eq!(lines[1]["entries"], 1);
+
+    let verify = forensics(&["case", "verify", "--store", &url], &[]);
+    assert!(verify.status.success(), "{verify:?}");
+    let text = stdout(&verify);
+    assert!(text.starts_with("OK: 1 custody entries"), "{text}");
+    assert!(text.contains("evidence is not re-hashed"), "{text}");
+    let wrong_head = "0".repeat(64);
+    let verify = forensics(
+        &[
+            "case",
+            "verify",
+            "--store",
+            &url,
+            "--expect-head",
+            &wrong_head,
+        ],
+        &[],
+    );
+    assert_eq!(verify.status.code(), Some(1), "{verify:?}");
+
+    let again = forensics(
+        &[
+            "case",
+            "init",
+            "--store",
+            &url,
+            "--case-number",
+            "X",
+            "--examiner",
+            "E",
+        ],
+        &[],
+    );
+    assert_eq!(again.status.code(), Some(2), "{again:?}");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds a case"));
+
+    let password = url.replace("postgres@", "postgres:pw@");
+    let refused = forensics(&["case", "log", "--store", &password], &[]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("PGPASSWORD"));
+}

@@ -1,0 +1,231 @@
+//! A throwaway PostgreSQL cluster for tests: `initdb` into a temporary
+//! folder, `pg_ctl start` listening only on a Unix socket in that folder,
+//! `pg_ctl stop -m fast` when the last user drops it. Tests running at the
+//! same time share one cluster, each in a database of its own.
+//!
+//! PostgreSQL refuses to run as root: as root, the server programs run as
+//! the `postgres` system user (Debian's `postgresql` package creates it)
+//! through `runuser`, in a folder handed to that user. Without PostgreSQL
+//! the tests print "skipped: PostgreSQL not installed" and pass.
+//!
+//! Also compiled into forensics-cli's tests (`#[path]`), so it uses only
+//! std and tempfile.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test support
+
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+
+/// The database superuser the cluster is created with.
+pub const SUPERUSER: &str = "postgres";
+
+/// A running cluster; stopped on drop.
+pub struct PgCluster {
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+    /// The system user the server runs as (when we are root).
+    run_as: Option<String>,
+}
+
+static SHARED: Mutex<Weak<PgCluster>> = Mutex::new(Weak::new());
+static DATABASES: AtomicUsize = AtomicUsize::new(0);
+
+/// The cluster shared by the tests running now, started if none runs;
+/// `None` (after printing why) when PostgreSQL is not installed.
+pub fn shared() -> Option<Arc<PgCluster>> {
+    let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(cluster) = shared.upgrade() {
+        return Some(cluster);
+    }
+    let cluster = Arc::new(PgCluster::start()?);
+    *shared = Arc::downgrade(&cluster);
+    Some(cluster)
+}
+
+/// The folder holding `initdb` and `pg_ctl`: the newest
+/// `/usr/lib/postgresql/N/bin`, else the one `PATH` leads to.
+pub fn find_bin() -> Option<PathBuf> {
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = entry.path().join("bin");
+            bin.join("initdb").is_file().then_some((version, bin))
+        })
+        .collect();
+    versions.sort();
+    if let Some((_, bin)) = versions.pop() {
+        return Some(bin);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("initdb"))
+        .find(|initdb| initdb.is_file() && initdb.with_file_name("pg_ctl").is_file())
+        .and_then(|initdb| std::fs::canonicalize(initdb).ok())
+        .and_then(|initdb| initdb.parent().map(Path::to_path_buf))
+}
+
+/// Whether this process runs as root.
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self").is_ok_and(|meta| meta.uid() == 0)
+}
+
+/// `id -u NAME` / `id -g NAME`.
+fn system_id(flag: &str, user: &str) -> Option<u32> {
+    let out = Command::new("id").args([flag, user]).output().ok()?;
+    String::from_utf8_lossy(&out.stdout).trim().parse().ok()
+}
+
+impl PgCluster {
+    /// Creates and starts a cluster; `None` when PostgreSQL is not installed.
+    pub fn start() -> Option<PgCluster> {
+        let Some(bin) = find_bin() else {
+            println!("skipped: PostgreSQL not installed");
+            return None;
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("fpg")
+            .tempdir()
+            .expect("temporary folder");
+        let run_as = if is_root() {
+            let (Some(uid), Some(gid)) = (system_id("-u", "postgres"), system_id("-g", "postgres"))
+            else {
+                println!(
+                    "skipped: PostgreSQL not installed (no postgres system user to run it as)"
+                );
+                return None;
+            };
+            std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).expect("chown to postgres");
+            Some("postgres".to_string())
+        } else {
+            None
+        };
+        let cluster = PgCluster { dir, bin, run_as };
+        let data = cluster.data_dir();
+        cluster.run_server_tool(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-sync",
+            ],
+        );
+        let settings = format!(
+            "\nlisten_addresses = ''\nunix_socket_directories = '{}'\nfsync = off\n\
+             synchronous_commit = off\nfull_page_writes = off\nmax_connections = 40\n",
+            cluster.socket_dir().display()
+        );
+        let conf = data.join("postgresql.conf");
+        let mut text = std::fs::read_to_string(&conf).expect("postgresql.conf");
+        text.push_str(&settings);
+        std::fs::write(&conf, text).expect("postgresql.conf");
+        let log = cluster.dir.path().join("server.log");
+        cluster.run_server_tool(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-l",
+                log.to_str().unwrap(),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ],
+        );
+        Some(cluster)
+    }
+
+    /// The folder holding the server's socket.
+    pub fn socket_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// A new, empty database named after `label`; returns its URL.
+    pub fn create_database(&self, label: &str) -> String {
+        let name = format!(
+            "t{}_{}",
+            DATABASES.fetch_add(1, Ordering::Relaxed),
+            label
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .take(40)
+                .collect::<String>()
+        );
+        let status = Command::new(self.bin.join("createdb"))
+            .arg("-h")
+            .arg(self.socket_dir())
+            .args(["-U", SUPERUSER, &name])
+            .status()
+            .expect("createdb runs");
+        assert!(status.success(), "createdb {name} failed");
+        self.url(&name)
+    }
+
+    /// The URL of database `name` over the cluster's socket.
+    pub fn url(&self, name: &str) -> String {
+        format!(
+            "postgresql://{SUPERUSER}@/{name}?host={}",
+            self.socket_dir().display()
+        )
+    }
+
+    /// Runs a server program (as the postgres user when we are root);
+    /// panics with its output when it fails.
+    fn run_server_tool(&self, tool: &str, args: &[&str]) {
+        let program = self.bin.join(tool);
+        let mut command = match &self.run_as {
+            Some(user) => {
+                let mut command = Command::new("runuser");
+                command.args(["-u", user, "--"]).arg(&program);
+                command
+            }
+            None => Command::new(&program),
+        };
+        let out = command
+            .args(args)
+            .current_dir(self.dir.path())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+        assert!(
+            out.status.success(),
+            "{tool} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        let data = self.data_dir();
+        let program = self.bin.join("pg_ctl");
+        let mut command = match &self.run_as {
+            Some(user) => {
+                let mut command = Command::new("runuser");
+                command.args(["-u", user, "--"]).arg(&program);
+                command
+            }
+            None => Command::new(&program),
+        };
+        let _ = command
+            .arg("-D")
+            .arg(&data)
+            .args(["-m", "fast", "-w", "stop"])
+            .current_dir(self.dir.path())
+            .output();
+    }
+}
