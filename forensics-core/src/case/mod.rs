@@ -16,6 +16,10 @@
 //!    transactions.
 //! 4. [`verify::verify_case`] re-walks the chain, checks signatures and
 //!    re-hashes the evidence, naming the first entry or evidence that fails.
+//! 5. A case shared by several examiners and workers can live in PostgreSQL
+//!    instead ([`pg::PgCase`]): the same tables, written through
+//!    [`backend::CaseStore`] with dialect-neutral SQL, custody appends
+//!    serialised by an advisory lock.
 //!
 //! All SQL of the suite lives in this module. Time comes from a [`Clock`]
 //! the caller passes in: the core never reads the wall clock.
