@@ -18,6 +18,10 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
+/// Set to keep PostgreSQL's durable defaults (fsync, synchronous commit)
+/// instead of the faster throwaway settings, for realistic timings.
+pub const DURABLE_ENV: &str = "FORENSICS_PG_TEST_DURABLE";
+
 /// The database superuser the cluster is created with.
 pub const SUPERUSER: &str = "postgres";
 
@@ -119,11 +123,13 @@ impl PgCluster {
                 "--no-sync",
             ],
         );
-        let settings = format!(
-            "\nlisten_addresses = ''\nunix_socket_directories = '{}'\nfsync = off\n\
-             synchronous_commit = off\nfull_page_writes = off\nmax_connections = 40\n",
+        let mut settings = format!(
+            "\nlisten_addresses = ''\nunix_socket_directories = '{}'\nmax_connections = 40\n",
             cluster.socket_dir().display()
         );
+        if std::env::var_os(DURABLE_ENV).is_none() {
+            settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
+        }
         let conf = data.join("postgresql.conf");
         let mut text = std::fs::read_to_string(&conf).expect("postgresql.conf");
         text.push_str(&settings);

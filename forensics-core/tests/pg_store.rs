@@ -432,3 +432,92 @@ fn pg_two_processes_appending_1000_entries_each_keep_one_linear_chain() {
     );
     assert!(switches > 1, "the two writers never ran at the same time");
 }
+
+/// The statements of the portability test and what each returns; run on a
+/// fresh case of either engine.
+fn portable_statements(store: &mut dyn CaseStore) -> Vec<Vec<Vec<SqlValue>>> {
+    let mut results = Vec::new();
+    store
+        .write_with_custody("portable", &mut |tx| {
+            let id = tx.query(
+                "INSERT INTO objects (parent_id, kind) VALUES ($1, $2) RETURNING id",
+                &[SqlValue::Null, "evidence".into()],
+            )?;
+            results.push(id);
+            for _ in 0..2 {
+                let changed = tx.execute(
+                    "INSERT INTO tags (object_id, tag, examiner, at_utc) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT DO NOTHING",
+                    &[1.into(), "seized".into(), "E".into(), "t".into()],
+                )?;
+                results.push(vec![vec![SqlValue::Integer(changed as i64)]]);
+            }
+            Ok(json!({}))
+        })
+        .unwrap();
+    store
+        .read(&mut |tx| {
+            results.push(tx.query(
+                "SELECT count(*), sum(seq), max(seq), min(prev_hash) FROM custody_log",
+                &[],
+            )?);
+            results.push(tx.query(
+                "SELECT EXISTS (SELECT 1 FROM custody_log WHERE seq = $1),
+                        EXISTS (SELECT 1 FROM custody_log WHERE seq = $2)",
+                &[1.into(), 99.into()],
+            )?);
+            results.push(tx.query(
+                "SELECT action, signature, key_id FROM custody_log WHERE seq >= $1 ORDER BY seq",
+                &[1.into()],
+            )?);
+            results.push(tx.query(
+                "SELECT o.id, o.parent_id, t.tag FROM objects o JOIN tags t ON t.object_id = o.id
+                 WHERE t.tag = $1",
+                &["seized".into()],
+            )?);
+            Ok(())
+        })
+        .unwrap();
+    results
+}
+
+#[test]
+fn pg_and_sqlite_give_the_same_results_for_the_same_portable_sql() {
+    let Some(cluster) = pg_cluster::shared() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut sqlite =
+        Case::create(&dir.path().join("case.fcase"), &info(), session("E", None)).unwrap();
+    let url = cluster.create_database("portable");
+    let mut pg = PgCase::create(&url, &info(), session("E", None)).unwrap();
+    let from_sqlite = portable_statements(&mut sqlite);
+    let from_pg = portable_statements(&mut pg);
+    assert_eq!(from_pg, from_sqlite);
+    assert_eq!(from_pg[0], [[SqlValue::Integer(1)]], "generated id");
+    assert_eq!(
+        from_pg[1..3],
+        [[[SqlValue::Integer(1)]], [[SqlValue::Integer(0)]]]
+    );
+
+    // A value of the wrong type is an error naming the mismatch, on PostgreSQL.
+    let error = pg
+        .write_with_custody("bad", &mut |tx| {
+            tx.execute(
+                "INSERT INTO objects (parent_id, kind) VALUES ($1, 'file')",
+                &["one".into()],
+            )?;
+            Ok(json!({}))
+        })
+        .unwrap_err();
+    let message = format!("{error}: {:?}", std::error::Error::source(&error));
+    assert!(
+        message.contains("text cannot be bound to a int8 parameter"),
+        "{message}"
+    );
+    assert_eq!(
+        pg.custody_log().unwrap().len(),
+        2,
+        "the failed write left nothing"
+    );
+}

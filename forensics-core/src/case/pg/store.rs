@@ -5,8 +5,10 @@
 //! every append committed before it); reads run in one read-only
 //! repeatable-read snapshot.
 
+use std::collections::HashMap;
+
 use postgres::types::ToSql;
-use postgres::{IsolationLevel, Transaction};
+use postgres::{IsolationLevel, Statement, Transaction};
 use serde_json::Value;
 
 use super::{CUSTODY_LOCK_KEY, LOCK_SQL, PgCase};
@@ -14,16 +16,43 @@ use crate::case::backend::{CaseStore, SqlValue, StoreTx};
 use crate::case::custody::{self, CustodyEntry};
 use crate::case::{Error, Result};
 
-/// A PostgreSQL transaction with the database's location for messages.
+/// Prepared statements kept per transaction; past this many distinct SQL
+/// texts the cache starts over (SQL built with varying row counts).
+const MAX_PREPARED: usize = 64;
+
+/// A PostgreSQL transaction with the database's location for messages and
+/// the statements it has prepared (a batch runs the same few statements
+/// many times: each is parsed once).
 pub(super) struct PgTx<'t, 'c> {
     tx: &'t mut Transaction<'c>,
     location: &'t str,
+    prepared: HashMap<String, Statement>,
 }
 
 impl<'t, 'c> PgTx<'t, 'c> {
     /// Wraps `tx` of the database at `location`.
     pub(super) fn new(tx: &'t mut Transaction<'c>, location: &'t str) -> Self {
-        Self { tx, location }
+        Self {
+            tx,
+            location,
+            prepared: HashMap::new(),
+        }
+    }
+
+    /// The prepared statement for `sql`.
+    fn statement(&mut self, sql: &str) -> Result<Statement> {
+        if let Some(statement) = self.prepared.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self
+            .tx
+            .prepare(sql)
+            .map_err(Error::postgres(self.location))?;
+        if self.prepared.len() >= MAX_PREPARED {
+            self.prepared.clear();
+        }
+        self.prepared.insert(sql.to_string(), statement.clone());
+        Ok(statement)
     }
 }
 
@@ -37,15 +66,17 @@ fn bound(params: &[SqlValue]) -> Vec<&(dyn ToSql + Sync)> {
 
 impl StoreTx for PgTx<'_, '_> {
     fn execute(&mut self, sql: &str, params: &[SqlValue]) -> Result<u64> {
+        let statement = self.statement(sql)?;
         self.tx
-            .execute(sql, &bound(params))
+            .execute(&statement, &bound(params))
             .map_err(Error::postgres(self.location))
     }
 
     fn query(&mut self, sql: &str, params: &[SqlValue]) -> Result<Vec<Vec<SqlValue>>> {
+        let statement = self.statement(sql)?;
         let rows = self
             .tx
-            .query(sql, &bound(params))
+            .query(&statement, &bound(params))
             .map_err(Error::postgres(self.location))?;
         rows.iter()
             .map(|row| {
