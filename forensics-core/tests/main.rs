@@ -17,6 +17,8 @@ mod ntfs;
 mod ntfs_hostile;
 mod ntfs_support;
 mod pg_cluster;
+mod pg_concurrency;
+mod pg_portable;
 mod pg_store;
 mod scan_fuzz_replay;
 mod volume;
