@@ -156,6 +156,18 @@ fn pg_open_refuses_a_database_that_is_not_a_case() {
     let error = PgCase::open(&foreign, None).unwrap_err();
     assert!(error.to_string().contains("does not mark it"), "{error}");
 
+    // A schema_info of other column types is refused, not trusted.
+    let odd = cluster.create_database("odd_types");
+    let mut client = postgres::Client::connect(&odd, postgres::NoTls).unwrap();
+    client
+        .batch_execute(
+            "CREATE TABLE schema_info (key INTEGER, value BYTEA);
+             INSERT INTO schema_info VALUES (1, NULL);",
+        )
+        .unwrap();
+    let error = PgCase::open(&odd, None).unwrap_err();
+    assert!(error.to_string().contains("does not mark it"), "{error}");
+
     let error = PgCase::open(&cluster.url("no_such_database"), None).unwrap_err();
     assert!(matches!(error, Error::Postgres { .. }), "{error}");
 }

@@ -37,7 +37,7 @@ pub(crate) enum DbState {
 pub(crate) fn state(tx: &mut Transaction<'_>) -> Result<DbState, postgres::Error> {
     let has_info: bool = tx
         .query_one("SELECT to_regclass('schema_info') IS NOT NULL", &[])?
-        .get(0);
+        .try_get(0)?;
     if !has_info {
         let tables: i64 = tx
             .query_one(
@@ -47,7 +47,7 @@ pub(crate) fn state(tx: &mut Transaction<'_>) -> Result<DbState, postgres::Error
                    AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')",
                 &[],
             )?
-            .get(0);
+            .try_get(0)?;
         return Ok(if tables == 0 {
             DbState::Empty
         } else {
@@ -56,14 +56,25 @@ pub(crate) fn state(tx: &mut Transaction<'_>) -> Result<DbState, postgres::Error
             ))
         });
     }
+    // Cast to text: a table of that name made by someone else may have
+    // other column types, and must be refused, not trusted.
     let rows = tx.query(
-        "SELECT key, value FROM schema_info WHERE key IN ('application', 'version') ORDER BY key",
+        "SELECT key::text, value::text FROM schema_info
+         WHERE key::text IN ('application', 'version') ORDER BY 1",
         &[],
     )?;
+    let mut values = Vec::with_capacity(rows.len());
+    for row in &rows {
+        values.push((
+            row.try_get::<_, Option<String>>(0)?,
+            row.try_get::<_, Option<String>>(1)?,
+        ));
+    }
     let value = |key: &str| -> Option<String> {
-        rows.iter()
-            .find(|row| row.get::<_, &str>(0) == key)
-            .map(|row| row.get::<_, String>(1))
+        values
+            .iter()
+            .find(|(name, _)| name.as_deref() == Some(key))
+            .and_then(|(_, value)| value.clone())
     };
     if value("application").as_deref() != Some(APPLICATION) {
         return Ok(DbState::Other(
