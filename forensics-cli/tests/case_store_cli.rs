@@ -10,7 +10,10 @@ mod pg_cluster;
 
 fn forensics(args: &[&str], envs: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_forensics"));
-    command.args(args).env_remove("PGPASSWORD");
+    command
+        .args(args)
+        .env_remove("PGPASSWORD")
+        .env_remove("PGSSLROOTCERT");
     for (name, value) in envs {
         command.env(name, value);
     }
@@ -21,17 +24,21 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// The database name of a cluster URL (`…@/NAME?host=…`).
+fn database_name(url: &str) -> String {
+    url.split_once("@/")
+        .and_then(|(_, rest)| rest.split_once('?'))
+        .map(|(name, _)| name.to_string())
+        .unwrap()
+}
+
 #[test]
 fn case_init_log_and_verify_on_a_postgresql_store() {
     let Some(cluster) = pg_cluster::PgCluster::start() else {
         return;
     };
     let url = cluster.create_database("cli");
-    let database = url
-        .split_once("@/")
-        .and_then(|(_, rest)| rest.split_once('?'))
-        .map(|(name, _)| name.to_string())
-        .unwrap();
+    let database = database_name(&url);
     let socket_dir = cluster.socket_dir().to_str().unwrap().to_string();
     // The socket-folder form, with user and database from the environment.
     let env = [
@@ -122,4 +129,40 @@ fn case_init_log_and_verify_on_a_postgresql_store() {
     let refused = forensics(&["case", "log", "--store", &password], &[]);
     assert_eq!(refused.status.code(), Some(2), "{refused:?}");
     assert!(String::from_utf8_lossy(&refused.stderr).contains("PGPASSWORD"));
+}
+
+#[test]
+fn a_store_over_tcp_uses_tls_and_verifies_the_server_certificate() {
+    let Some(cluster) = pg_cluster::PgCluster::start_tls() else {
+        return;
+    };
+    let url = cluster.tls_url(&database_name(&cluster.create_database("tls")));
+    let init = [
+        "case",
+        "init",
+        "--store",
+        &url,
+        "--case-number",
+        "2026-TLS-1",
+        "--examiner",
+        "E",
+    ];
+    // The server's authority is not among the system's: refused, not trusted.
+    let refused = forensics(&init, &[]);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    let message = String::from_utf8_lossy(&refused.stderr).into_owned();
+    assert!(message.contains("certificate verify failed"), "{message}");
+
+    let ca = cluster.ca_file();
+    let ca_env = [("PGSSLROOTCERT", ca.to_str().unwrap())];
+    let created = forensics(&init, &ca_env);
+    assert!(created.status.success(), "{created:?}");
+    let log = forensics(&["case", "log", "--store", &url], &ca_env);
+    assert!(stdout(&log).contains("create_case"), "{log:?}");
+    // The server refuses unencrypted TCP, so what worked above was TLS.
+    let plain = url.replace("sslmode=require", "sslmode=disable");
+    let plain = forensics(&["case", "log", "--store", &plain], &ca_env);
+    assert_eq!(plain.status.code(), Some(2), "{plain:?}");
+    let message = String::from_utf8_lossy(&plain.stderr).into_owned();
+    assert!(message.contains("no encryption"), "{message}");
 }

@@ -12,7 +12,7 @@
 //! std and tempfile.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // test support
 
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,6 +31,8 @@ pub struct PgCluster {
     bin: PathBuf,
     /// The system user the server runs as (when we are root).
     run_as: Option<String>,
+    /// The loopback TCP port of a TLS cluster (its socket uses it too).
+    tcp_port: Option<u16>,
 }
 
 static SHARED: Mutex<Weak<PgCluster>> = Mutex::new(Weak::new());
@@ -73,6 +75,12 @@ pub fn find_bin() -> Option<PathBuf> {
         .and_then(|initdb| initdb.parent().map(Path::to_path_buf))
 }
 
+/// A loopback TCP port free a moment ago.
+fn free_loopback_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("loopback port");
+    listener.local_addr().expect("port").port()
+}
+
 /// Whether this process runs as root.
 fn is_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|meta| meta.uid() == 0)
@@ -87,6 +95,22 @@ fn system_id(flag: &str, user: &str) -> Option<u32> {
 impl PgCluster {
     /// Creates and starts a cluster; `None` when PostgreSQL is not installed.
     pub fn start() -> Option<PgCluster> {
+        Self::launch(false)
+    }
+
+    /// A cluster that also listens on a loopback TCP port and accepts only
+    /// TLS there, with a server certificate for `localhost`/`127.0.0.1`
+    /// issued by its own authority ([`Self::ca_file`]); `None` when
+    /// PostgreSQL or the openssl tool is not installed.
+    pub fn start_tls() -> Option<PgCluster> {
+        if Command::new("openssl").arg("version").output().is_err() {
+            println!("skipped: openssl not installed");
+            return None;
+        }
+        Self::launch(true)
+    }
+
+    fn launch(tls: bool) -> Option<PgCluster> {
         let Some(bin) = find_bin() else {
             println!("skipped: PostgreSQL not installed");
             return None;
@@ -95,6 +119,7 @@ impl PgCluster {
             .prefix("fpg")
             .tempdir()
             .expect("temporary folder");
+        let mut owner = None;
         let run_as = if is_root() {
             let (Some(uid), Some(gid)) = (system_id("-u", "postgres"), system_id("-g", "postgres"))
             else {
@@ -104,11 +129,18 @@ impl PgCluster {
                 return None;
             };
             std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).expect("chown to postgres");
+            owner = Some((uid, gid));
             Some("postgres".to_string())
         } else {
             None
         };
-        let cluster = PgCluster { dir, bin, run_as };
+        let tcp_port = tls.then(free_loopback_port);
+        let cluster = PgCluster {
+            dir,
+            bin,
+            run_as,
+            tcp_port,
+        };
         let data = cluster.data_dir();
         cluster.run_server_tool(
             "initdb",
@@ -129,6 +161,19 @@ impl PgCluster {
         );
         if std::env::var_os(DURABLE_ENV).is_none() {
             settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
+        }
+        if let Some(port) = tcp_port {
+            cluster.make_certificates(owner);
+            settings.push_str(&format!(
+                "listen_addresses = '127.0.0.1'\nport = {port}\nssl = on\n\
+                 ssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n"
+            ));
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\n\
+                 hostnossl all all 127.0.0.1/32 reject\n",
+            )
+            .expect("pg_hba.conf");
         }
         let conf = data.join("postgresql.conf");
         let mut text = std::fs::read_to_string(&conf).expect("postgresql.conf");
@@ -174,6 +219,7 @@ impl PgCluster {
         let status = Command::new(self.bin.join("createdb"))
             .arg("-h")
             .arg(self.socket_dir())
+            .args(self.tcp_port.map(|port| format!("--port={port}")))
             .args(["-U", SUPERUSER, &name])
             .status()
             .expect("createdb runs");
@@ -183,10 +229,98 @@ impl PgCluster {
 
     /// The URL of database `name` over the cluster's socket.
     pub fn url(&self, name: &str) -> String {
+        let port = self
+            .tcp_port
+            .map(|port| format!("&port={port}"))
+            .unwrap_or_default();
         format!(
-            "postgresql://{SUPERUSER}@/{name}?host={}",
+            "postgresql://{SUPERUSER}@/{name}?host={}{port}",
             self.socket_dir().display()
         )
+    }
+
+    /// The URL of database `name` over loopback TCP with TLS required (a
+    /// cluster of [`Self::start_tls`]).
+    pub fn tls_url(&self, name: &str) -> String {
+        let port = self.tcp_port.expect("a TLS cluster");
+        format!("postgres://{SUPERUSER}@127.0.0.1:{port}/{name}?sslmode=require")
+    }
+
+    /// The certificate authority (PEM) of a TLS cluster's server certificate.
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
+    /// A certificate authority and a server certificate it signed for
+    /// `localhost` and `127.0.0.1`, the key readable by the server only.
+    fn make_certificates(&self, owner: Option<(u32, u32)>) {
+        let dir = self.dir.path();
+        let data = self.data_dir();
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(dir)
+                .output()
+                .expect("openssl runs");
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        let mut ca = vec![
+            "req",
+            "-x509",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=forensics test CA",
+        ];
+        ca.extend(ec);
+        ca.extend(["-keyout", "ca.key", "-out", "ca.pem"]);
+        openssl(&ca);
+        let mut request = vec!["req", "-subj", "/CN=localhost"];
+        request.extend(ec);
+        request.extend(["-keyout", "server.key", "-out", "server.csr"]);
+        openssl(&request);
+        std::fs::write(
+            dir.join("san.ext"),
+            "subjectAltName = DNS:localhost, IP:127.0.0.1\n",
+        )
+        .expect("san.ext");
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+            "-out",
+            "server.crt",
+        ]);
+        for name in ["server.crt", "server.key"] {
+            let target = data.join(name);
+            std::fs::copy(dir.join(name), &target).expect("copy certificate");
+            std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600))
+                .expect("chmod");
+            if let Some((uid, gid)) = owner {
+                std::os::unix::fs::chown(&target, Some(uid), Some(gid)).expect("chown");
+            }
+        }
     }
 
     /// Runs a server program (as the postgres user when we are root);

@@ -20,20 +20,24 @@
 //! 4. [`PgCase::verify_chain`] re-walks the chain with the same checks as
 //!    the SQLite verification ([`crate::case::verify::verify_store_chain`]).
 //!
-//! Connections are unencrypted (no TLS yet): use a Unix socket or a trusted
-//! network.
+//! Over TCP, connections use TLS when the server offers it and always
+//! verify the server's certificate, against the system's authorities or
+//! those of the file named by [`ROOT_CERT_ENV`] (`PGSSLROOTCERT`).
 
 mod actions;
 mod schema;
 mod store;
 pub mod target;
+mod tls;
 mod values;
 
+use postgres::config::SslMode;
 use postgres::{Client, IsolationLevel, NoTls};
 use serde_json::json;
 
 pub use schema::PG_SCHEMA_VERSION;
 pub use target::is_postgres_url;
+pub use tls::ROOT_CERT_ENV;
 
 use super::backend::{SqlValue, StoreTx};
 use super::custody;
@@ -188,10 +192,13 @@ impl PgCase {
     /// Connects to `target` without looking at what the database holds.
     fn connect(target: &str) -> Result<PgCase> {
         let target = target::parse(target, &target::process_env)?;
-        let client = target
-            .config
-            .connect(NoTls)
-            .map_err(Error::postgres(&target.location))?;
+        let connected = match target.config.get_ssl_mode() {
+            SslMode::Disable => target.config.connect(NoTls),
+            _ => target
+                .config
+                .connect(tls::connector(target.root_cert.as_deref())?),
+        };
+        let client = connected.map_err(Error::postgres(&target.location))?;
         Ok(PgCase {
             client,
             location: target.location,

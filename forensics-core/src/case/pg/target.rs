@@ -1,13 +1,13 @@
 //! Where a PostgreSQL case is: a `postgres://` (or `postgresql://`) URL, or
 //! the directory holding the server's Unix socket. What the target leaves
 //! open comes from the environment variables libpq reads (`PGUSER`,
-//! `PGDATABASE`, `PGPORT`, `PGPASSWORD`); the user otherwise defaults to the
+//! `PGDATABASE`, `PGPORT`, `PGPASSWORD`, `PGSSLROOTCERT`); the user otherwise defaults to the
 //! operating-system user, the database to the user's name.
 //!
 //! The location shown in messages is rebuilt from the parsed configuration
 //! and never holds a password.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use postgres::Config;
@@ -24,6 +24,9 @@ pub(crate) struct Target {
     pub(crate) config: Config,
     /// `postgres://user@host:port/db` (or `…?host=/socket/dir`), no password.
     pub(crate) location: String,
+    /// The certificate authorities server certificates must chain to
+    /// (`PGSSLROOTCERT`), instead of the system's.
+    pub(crate) root_cert: Option<PathBuf>,
 }
 
 /// Whether `target` names a PostgreSQL case (a URL) rather than a case file.
@@ -77,7 +80,12 @@ pub(crate) fn parse(target: &str, env: &dyn Fn(&str) -> Option<String>) -> Resul
     }
     config.application_name("forensics");
     let location = location(&config);
-    Ok(Target { config, location })
+    let root_cert = env(super::tls::ROOT_CERT_ENV).map(PathBuf::from);
+    Ok(Target {
+        config,
+        location,
+        root_cert,
+    })
 }
 
 /// The process environment, for [`parse`].
