@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::chain::ChainState;
 use super::{Failure, VerifyReport, check_chain, examiners_failure};
-use crate::case::backend::{CaseStore, StoreTx};
+use crate::case::backend::{CaseStore, SqlValue, StoreTx};
 use crate::case::custody::CustodyEntry;
 use crate::case::{Error, Result};
 
@@ -51,9 +51,10 @@ pub fn read_custody_log(tx: &mut dyn StoreTx) -> Result<Vec<CustodyEntry>> {
         .collect()
 }
 
-fn opt_text(value: &crate::case::backend::SqlValue, what: &str) -> Result<Option<String>> {
+/// The text, or `None` for `NULL`.
+fn opt_text(value: &SqlValue, what: &str) -> Result<Option<String>> {
     match value {
-        crate::case::backend::SqlValue::Null => Ok(None),
+        SqlValue::Null => Ok(None),
         other => Ok(Some(other.as_text(what)?.to_string())),
     }
 }
