@@ -73,9 +73,10 @@ pub(crate) enum BatchCommand {
         /// The results folder of the workers.
         #[arg(long)]
         results: PathBuf,
-        /// The case file.
+        /// The case: a case file, or a PostgreSQL store (postgres:// URL or
+        /// socket folder; the password in PGPASSWORD).
         #[arg(long)]
-        case: PathBuf,
+        case: String,
         /// Print a JSON summary.
         #[arg(long)]
         json: bool,
@@ -90,9 +91,9 @@ pub(crate) enum BatchCommand {
         /// The results folder of the workers.
         #[arg(long)]
         results: PathBuf,
-        /// The case file, to tell merged units apart.
+        /// The case (file or PostgreSQL store), to tell merged units apart.
         #[arg(long)]
-        case: Option<PathBuf>,
+        case: Option<String>,
         /// One JSON line per unit.
         #[arg(long)]
         json: bool,

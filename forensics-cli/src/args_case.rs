@@ -31,10 +31,18 @@ pub(crate) struct ExaminerArgs {
 /// `forensics case` actions.
 #[derive(Debug, Subcommand)]
 pub(crate) enum CaseAction {
-    /// Create a new case database.
+    /// Create a new case database: a SQLite file, or with `--store` a
+    /// shared PostgreSQL database.
     Init {
         /// The case file to create.
-        case: PathBuf,
+        #[arg(required_unless_present = "store")]
+        case: Option<PathBuf>,
+        /// Create the case in this empty PostgreSQL database instead of a
+        /// file: `postgres://user@host/db`, or the folder of the server's
+        /// Unix socket (PGUSER, PGDATABASE, PGPORT, PGPASSWORD fill the
+        /// rest; a password belongs in PGPASSWORD, never on the command line).
+        #[arg(long, value_name = "URL|SOCKET_DIR", conflicts_with_all = ["case", "encrypt"])]
+        store: Option<String>,
         /// The unit's case number.
         #[arg(long)]
         case_number: String,
@@ -110,7 +118,11 @@ pub(crate) enum CaseAction {
     /// Print the custody log and its head.
     Log {
         /// The case file.
-        case: PathBuf,
+        #[arg(required_unless_present = "store")]
+        case: Option<PathBuf>,
+        /// A PostgreSQL case instead of a file (as for `case init --store`).
+        #[arg(long, value_name = "URL|SOCKET_DIR", conflicts_with = "case")]
+        store: Option<String>,
         /// Print JSON Lines instead of text.
         #[arg(long)]
         json: bool,
@@ -118,7 +130,12 @@ pub(crate) enum CaseAction {
     /// Re-walk the custody chain and re-hash the evidence (exit 1 if anything fails).
     Verify {
         /// The case file.
-        case: PathBuf,
+        #[arg(required_unless_present = "store")]
+        case: Option<PathBuf>,
+        /// A PostgreSQL case instead of a file (as for `case init --store`):
+        /// the custody chain is verified, evidence is not re-hashed yet.
+        #[arg(long, value_name = "URL|SOCKET_DIR", conflicts_with = "case")]
+        store: Option<String>,
         /// The chain head recorded elsewhere (a report, a log export).
         #[arg(long, value_name = "HASH")]
         expect_head: Option<String>,

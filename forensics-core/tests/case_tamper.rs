@@ -49,8 +49,12 @@ fn make_case(dir: &Path, key: Option<SigningKey>) -> (PathBuf, PathBuf) {
 
 fn attacker(case_path: &Path) -> Connection {
     let conn = Connection::open(case_path).unwrap();
-    conn.execute_batch("DROP TRIGGER custody_log_no_update; DROP TRIGGER custody_log_no_delete;")
+    for table in ["custody_log", "tags", "notes"] {
+        conn.execute_batch(&format!(
+            "DROP TRIGGER {table}_no_update; DROP TRIGGER {table}_no_delete;"
+        ))
         .unwrap();
+    }
     conn
 }
 

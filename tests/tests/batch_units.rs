@@ -251,3 +251,92 @@ fn units_run_anyhow_merge_into_the_case_a_single_ingest_makes() {
         "{lines:?}"
     );
 }
+
+#[path = "../../forensics-core/tests/pg_cluster.rs"]
+mod pg_cluster;
+
+/// The same units merged into a PostgreSQL case (a throwaway cluster):
+/// twice, the second time a no-op, and the case equal to a single SQLite
+/// ingest of the evidence.
+#[test]
+fn units_merge_into_a_postgresql_case_equal_to_a_single_sqlite_ingest() {
+    let Some(cluster) = pg_cluster::PgCluster::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let disk = corpus::generate("disk-mbr", &ScenarioOptions::with_seed(5), dir.path()).unwrap();
+    let disk = dir.path().join(&disk.image_files[0]);
+    let disk = disk.to_str().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let (manifest, results, single) = (path("units.jsonl"), path("results"), path("single.case"));
+    run(&["case", "init", &single, "--case-number", "PG-1"]);
+    run(&["case", "add", &single, disk, "--scan"]);
+    let plan = ["--split", "range:16M", "--scan", "--out", &manifest];
+    run(&[&["batch", "plan", disk][..], &plan[..]].concat());
+    run(&[
+        "batch",
+        "run",
+        "--manifest",
+        &manifest,
+        "--all",
+        "--jobs",
+        "2",
+        "--out",
+        &results,
+    ]);
+
+    let url = cluster.create_database("batch");
+    run(&["case", "init", "--store", &url, "--case-number", "PG-1"]);
+    let merge = [
+        "batch",
+        "merge",
+        "--manifest",
+        &manifest,
+        "--results",
+        &results,
+        "--case",
+        &url,
+        "--json",
+    ];
+    let first = json_lines(&run(&merge).stdout).remove(0);
+    assert_eq!(first["waiting"], 0, "{first}");
+    let again = json_lines(&run(&merge).stdout).remove(0);
+    assert_eq!(again["merged"], 0, "{again}");
+
+    let expected = Case::open(Path::new(&single))
+        .unwrap()
+        .normalised_dump()
+        .unwrap();
+    let mut store = forensics_core::case::pg::PgCase::open(&url, None).unwrap();
+    let got = forensics_core::batch::normalised_dump(&mut store).unwrap();
+    let missing: Vec<_> = expected
+        .iter()
+        .filter(|line| !got.contains(line))
+        .take(5)
+        .collect();
+    let extra: Vec<_> = got
+        .iter()
+        .filter(|line| !expected.contains(line))
+        .take(5)
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:#?}\nextra {extra:#?}"
+    );
+    assert_eq!(got, expected);
+    let report = forensics_core::case::verify::verify_store_chain(&mut store, None).unwrap();
+    assert!(report.holds(), "{:?}", report.failures);
+    let status = [
+        "batch",
+        "status",
+        "--manifest",
+        &manifest,
+        "--results",
+        &results,
+    ];
+    let merged = json_lines(&run(&[&status[..], &["--case", &url, "--json"][..]].concat()).stdout);
+    assert!(
+        merged.iter().all(|unit| unit["state"] == "merged"),
+        "{merged:?}"
+    );
+}

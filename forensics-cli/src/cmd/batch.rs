@@ -5,9 +5,11 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, bail};
 use forensics_core::batch::{self, PlanOptions, UnitState};
+use forensics_core::case::backend::CaseStore;
 use serde_json::json;
 
-use super::case_access::{open_case, open_for_change, session};
+use super::case_access::session;
+use super::case_store::open_store;
 use crate::Outcome;
 use crate::args::ExaminerArgs;
 use crate::args_batch::BatchCommand;
@@ -90,8 +92,8 @@ pub(crate) fn run(command: BatchCommand) -> anyhow::Result<Outcome> {
             who,
         } => {
             let units = batch::read_manifest(&manifest)?;
-            let mut case = open_for_change(&case, &who)?;
-            let summary = batch::merge(&mut case, &units, &results)?;
+            let mut store = open_store(&case, Some(&who))?;
+            let summary = batch::merge(store.as_mut(), &units, &results)?;
             if json {
                 json_line(&summary)?;
             } else {
@@ -114,10 +116,10 @@ pub(crate) fn run(command: BatchCommand) -> anyhow::Result<Outcome> {
             json,
         } => {
             let units = batch::read_manifest(&manifest)?;
-            let mut opened = case.as_deref().map(open_case).transpose()?;
+            let mut opened = case.as_deref().map(|c| open_store(c, None)).transpose()?;
             let store = opened
                 .as_mut()
-                .map(|case| case as &mut dyn forensics_core::case::backend::CaseStore);
+                .map(|store| store.as_mut() as &mut dyn CaseStore);
             let states = batch::status(&units, &results, store)?;
             for (index, (unit, state)) in units.iter().zip(&states).enumerate() {
                 if json {

@@ -13,7 +13,7 @@ use anyhow::{Context, bail};
 use forensics_core::case::ingest::{self, IngestOptions, IngestProgress};
 use forensics_core::case::keys::SigningKey;
 use forensics_core::case::verify::{VerifyOptions, verify_case_opts};
-use forensics_core::case::{Case, CaseInfo, FileQuery};
+use forensics_core::case::{Case, CaseInfo, CustodyEntry, FileQuery};
 use forensics_core::fs::Timestamp;
 use forensics_core::hash::sets::DigestSet;
 use forensics_core::hash::{HashSink, NoSink};
@@ -38,11 +38,16 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
     match action {
         CaseAction::Init {
             case,
+            store,
             case_number,
             title,
             encrypt,
             who,
-        } => init(&case, case_number, title, encrypt, &who),
+        } => match (store, case) {
+            (Some(store), _) => super::case_store::init(&store, case_number, title, &who),
+            (None, Some(case)) => init(&case, case_number, title, encrypt, &who),
+            (None, None) => bail!("name the case file or --store"),
+        },
         CaseAction::Add(args) => add(&args),
         CaseAction::Ls {
             case,
@@ -88,13 +93,22 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
             bookmark,
             who,
         } => note(&case, &words, bookmark, &who),
-        CaseAction::Log { case, json } => log(&case, json),
+        CaseAction::Log { case, store, json } => match (store, case) {
+            (Some(store), _) => super::case_store::log(&store, json),
+            (None, Some(case)) => log(&case, json),
+            (None, None) => bail!("name the case file or --store"),
+        },
         CaseAction::Verify {
             case,
+            store,
             expect_head,
             threads,
             json,
-        } => verify(&case, expect_head.as_deref(), threads, json),
+        } => match (store, case) {
+            (Some(store), _) => super::case_store::verify(&store, expect_head.as_deref(), json),
+            (None, Some(case)) => verify(&case, expect_head.as_deref(), threads, json),
+            (None, None) => bail!("name the case file or --store"),
+        },
         CaseAction::Report {
             case,
             format,
@@ -329,8 +343,12 @@ fn note(
 
 fn log(path: &Path, json: bool) -> anyhow::Result<Outcome> {
     let case = open_case(path)?;
-    let entries = case.custody_log()?;
-    for entry in &entries {
+    print_log(&case.custody_log()?, json)
+}
+
+/// Prints custody entries and the chain head (text or JSON Lines).
+pub(super) fn print_log(entries: &[CustodyEntry], json: bool) -> anyhow::Result<Outcome> {
+    for entry in entries {
         if json {
             output::json_line(entry)?;
         } else {

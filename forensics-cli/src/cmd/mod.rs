@@ -9,6 +9,7 @@ mod case;
 mod case_access;
 mod case_jobs;
 mod case_report;
+mod case_store;
 mod files;
 mod hash;
 mod hash_sink;

@@ -16,6 +16,10 @@
 //!    transactions.
 //! 4. [`verify::verify_case`] re-walks the chain, checks signatures and
 //!    re-hashes the evidence, naming the first entry or evidence that fails.
+//! 5. A case shared by several examiners and workers can live in PostgreSQL
+//!    instead ([`pg::PgCase`]): the same tables, written through
+//!    [`backend::CaseStore`] with dialect-neutral SQL, custody appends
+//!    serialised by an advisory lock.
 //!
 //! All SQL of the suite lives in this module. Time comes from a [`Clock`]
 //! the caller passes in: the core never reads the wall clock.
@@ -31,6 +35,7 @@ mod gui_query;
 pub mod ingest;
 pub mod keys;
 pub mod merge;
+pub mod pg;
 mod query;
 mod report_files;
 mod report_query;
@@ -153,6 +158,23 @@ pub enum Error {
     /// Hashing evidence failed.
     #[error(transparent)]
     Hash(#[from] crate::hash::Error),
+    /// PostgreSQL failed (the location never shows a password).
+    #[error("case store {location}: {source}")]
+    Postgres {
+        /// The database, as `postgres://user@host:port/db`.
+        location: String,
+        /// The PostgreSQL error.
+        #[source]
+        source: postgres::Error,
+    },
+    /// A PostgreSQL database that cannot take a new case.
+    #[error("{location} cannot hold a new case: {what}")]
+    StoreNotEmpty {
+        /// The database, as `postgres://user@host:port/db`.
+        location: String,
+        /// What it holds.
+        what: String,
+    },
     /// The caller cancelled the work; what was committed stays consistent.
     #[error("cancelled; run the same command again to resume")]
     Cancelled,
@@ -163,6 +185,16 @@ impl Error {
     pub(crate) fn sqlite(path: &Path) -> impl FnOnce(rusqlite::Error) -> Self + '_ {
         move |source| Self::Sqlite {
             path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+impl Error {
+    /// Wraps a PostgreSQL error with the database's location.
+    pub(crate) fn postgres(location: &str) -> impl FnOnce(postgres::Error) -> Self + '_ {
+        move |source| Self::Postgres {
+            location: location.to_string(),
             source,
         }
     }

@@ -16,8 +16,10 @@ use serde_json::Value;
 
 mod chain;
 mod rows;
+mod store;
 use chain::ChainState;
 use rows::{check_rows, check_stage_rows};
+pub use store::{read_custody_log, verify_store_chain};
 
 use super::crypt::{self, Passphrase};
 use super::custody::{self, CustodyEntry};
@@ -157,28 +159,7 @@ pub fn verify_case_opts(
     })?;
     let mut failures = Vec::new();
     let mut chain = ChainState::default();
-    for entry in &entries {
-        if let Err(message) = chain.check(entry) {
-            failures.push(Failure {
-                subject: Subject::Entry { seq: entry.seq },
-                message,
-            });
-            break;
-        }
-    }
-    let head = entries.last().map(|e| e.entry_hash.clone());
-    if let Some(expected) = expect_head
-        && head.as_deref() != Some(expected.trim())
-    {
-        failures.push(Failure {
-            subject: Subject::Head,
-            message: format!(
-                "the chain ends in {}, not in the expected {}",
-                head.as_deref().unwrap_or("(no entry)"),
-                expected.trim()
-            ),
-        });
-    }
+    let head = check_chain(&entries, expect_head, &mut chain, &mut failures);
     check_examiners(&conn, &chain, &mut failures).map_err(Error::sqlite(path))?;
     check_rows(&conn, &entries, &mut failures).map_err(Error::sqlite(path))?;
     check_stage_rows(&conn, &entries, &mut failures).map_err(Error::sqlite(path))?;
@@ -203,18 +184,55 @@ fn check_examiners(
     let table: BTreeMap<String, String> = statement
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    failures.extend(examiners_failure(&table, chain));
+    Ok(())
+}
+
+/// Walks `entries` with `chain`, stopping at the first entry that fails,
+/// and compares the head with `expect_head`; returns the head.
+fn check_chain(
+    entries: &[CustodyEntry],
+    expect_head: Option<&str>,
+    chain: &mut ChainState,
+    failures: &mut Vec<Failure>,
+) -> Option<String> {
+    for entry in entries {
+        if let Err(message) = chain.check(entry) {
+            failures.push(Failure {
+                subject: Subject::Entry { seq: entry.seq },
+                message,
+            });
+            break;
+        }
+    }
+    let head = entries.last().map(|e| e.entry_hash.clone());
+    if let Some(expected) = expect_head
+        && head.as_deref() != Some(expected.trim())
+    {
+        failures.push(Failure {
+            subject: Subject::Head,
+            message: format!(
+                "the chain ends in {}, not in the expected {}",
+                head.as_deref().unwrap_or("(no entry)"),
+                expected.trim()
+            ),
+        });
+    }
+    head
+}
+
+/// The failure when the examiners table (key id → public key) differs from
+/// the keys registered in the chain.
+fn examiners_failure(table: &BTreeMap<String, String>, chain: &ChainState) -> Option<Failure> {
     let chained: BTreeMap<String, String> = chain
         .keys
         .iter()
         .map(|(id, (key, _))| (id.clone(), key.clone()))
         .collect();
-    if table != chained {
-        failures.push(Failure {
-            subject: Subject::Examiners,
-            message: "the examiners table differs from the keys registered in the chain".into(),
-        });
-    }
-    Ok(())
+    (*table != chained).then(|| Failure {
+        subject: Subject::Examiners,
+        message: "the examiners table differs from the keys registered in the chain".into(),
+    })
 }
 
 /// Re-hashes each evidence item registered in the chain and compares the

@@ -1,0 +1,189 @@
+//! Examiner actions on a PostgreSQL case that are not the batch merge:
+//! key registration, tags and notes (each with its custody entry, attributed
+//! to the session's examiner, with the same details as on a SQLite case),
+//! and what the CLI prints about a case.
+
+use serde_json::{Value, json};
+
+use super::PgCase;
+use crate::case::backend::{CaseStore, SqlValue, StoreTx};
+use crate::case::custody::{self, CustodyEntry};
+use crate::case::{CaseInfo, Error, Result, Session};
+
+/// Records the session key's public half in `examiners` and appends the
+/// `register_key` entry, inside a transaction that holds the custody lock.
+pub(super) fn register_key(tx: &mut dyn StoreTx, session: &Session) -> Result<CustodyEntry> {
+    let Some(key) = &session.signing_key else {
+        return Err(Error::Invalid("the session has no key to register".into()));
+    };
+    let details = register_key_rows(tx, &key.key_id(), &key.public_key_hex(), &session.examiner)?;
+    custody::append_to(tx, session, "register_key", details)
+}
+
+/// The `examiners` row of a key registered by the next custody entry; its
+/// details.
+fn register_key_rows(
+    tx: &mut dyn StoreTx,
+    key_id: &str,
+    public_key: &str,
+    examiner: &str,
+) -> Result<Value> {
+    let next_seq = single_integer(tx, "SELECT coalesce(max(seq), 0) + 1 FROM custody_log", &[])?;
+    tx.execute(
+        "INSERT INTO examiners (key_id, name, public_key, registered_seq) VALUES ($1, $2, $3, $4)",
+        &[
+            key_id.into(),
+            examiner.into(),
+            public_key.into(),
+            next_seq.into(),
+        ],
+    )?;
+    Ok(json!({"key_id": key_id, "public_key": public_key, "examiner": examiner}))
+}
+
+/// The one integer a query returns.
+fn single_integer(tx: &mut dyn StoreTx, sql: &str, params: &[SqlValue]) -> Result<i64> {
+    let rows = tx.query(sql, params)?;
+    match rows.first().map(Vec::as_slice) {
+        Some([value]) => value.as_i64(sql),
+        _ => Err(Error::Invalid(format!("{sql}: expected one value"))),
+    }
+}
+
+/// Fails unless object `object_id` exists.
+fn require_object(tx: &mut dyn StoreTx, object_id: i64) -> Result<()> {
+    let rows = tx.query("SELECT 1 FROM objects WHERE id = $1", &[object_id.into()])?;
+    if rows.is_empty() {
+        Err(Error::NotFound(format!("object {object_id}")))
+    } else {
+        Ok(())
+    }
+}
+
+impl PgCase {
+    /// Registers the session's key (the session must have one).
+    pub(super) fn register_session_key(&mut self) -> Result<CustodyEntry> {
+        let session = self.session.as_ref().ok_or(Error::NoSession)?;
+        let key = session
+            .signing_key
+            .as_ref()
+            .ok_or_else(|| Error::Invalid("the session has no key to register".into()))?;
+        let (key_id, public_key) = (key.key_id(), key.public_key_hex());
+        let examiner = session.examiner.clone();
+        self.write_with_custody("register_key", &mut |tx| {
+            register_key_rows(tx, &key_id, &public_key, &examiner)
+        })
+    }
+
+    /// Tags object `object_id` with `tag` (a no-op entry-wise if already
+    /// tagged: the custody entry still records the request).
+    pub fn tag(&mut self, object_id: i64, tag: &str) -> Result<CustodyEntry> {
+        if tag.trim().is_empty() {
+            return Err(Error::Invalid("a tag cannot be empty".into()));
+        }
+        let session = self.session.as_ref().ok_or(Error::NoSession)?;
+        let (examiner, at_utc) = (session.examiner.clone(), session.clock.now().to_rfc3339());
+        self.write_with_custody("tag", &mut |tx| {
+            require_object(tx, object_id)?;
+            let inserted = tx.execute(
+                "INSERT INTO tags (object_id, tag, examiner, at_utc) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT DO NOTHING",
+                &[
+                    object_id.into(),
+                    tag.into(),
+                    examiner.as_str().into(),
+                    at_utc.as_str().into(),
+                ],
+            )?;
+            Ok(json!({"object_id": object_id, "tag": tag, "new": inserted == 1}))
+        })
+    }
+
+    /// Adds a note (a bookmark when `bookmark`), on `object_id` or on the
+    /// case as a whole; returns the note id and the custody entry.
+    pub fn note(
+        &mut self,
+        object_id: Option<i64>,
+        text: &str,
+        bookmark: bool,
+    ) -> Result<(i64, CustodyEntry)> {
+        if text.trim().is_empty() {
+            return Err(Error::Invalid("a note cannot be empty".into()));
+        }
+        let session = self.session.as_ref().ok_or(Error::NoSession)?;
+        let (examiner, at_utc) = (session.examiner.clone(), session.clock.now().to_rfc3339());
+        let mut note_id = 0;
+        let entry = self.write_with_custody("note", &mut |tx| {
+            if let Some(id) = object_id {
+                require_object(tx, id)?;
+            }
+            note_id = single_integer(
+                tx,
+                "INSERT INTO notes (object_id, text, bookmark, examiner, at_utc)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[
+                    object_id.into(),
+                    text.into(),
+                    i64::from(bookmark).into(),
+                    examiner.as_str().into(),
+                    at_utc.as_str().into(),
+                ],
+            )?;
+            let text_blake3 = blake3::hash(text.as_bytes()).to_hex().to_string();
+            Ok(
+                json!({"note_id": note_id, "object_id": object_id, "bookmark": bookmark,
+                      "text_blake3": text_blake3}),
+            )
+        })?;
+        Ok((note_id, entry))
+    }
+
+    /// The case number, title and creator, and the creation time.
+    pub fn info(&mut self) -> Result<(CaseInfo, String)> {
+        let mut found = None;
+        self.read(&mut |tx| {
+            let rows = tx.query(
+                "SELECT case_number, title, created_by, created_utc FROM case_info WHERE id = 1",
+                &[],
+            )?;
+            if let Some([number, title, by, at]) = rows.first().map(Vec::as_slice) {
+                let info = CaseInfo {
+                    case_number: number.as_text("case number")?.to_string(),
+                    title: title.as_text("title")?.to_string(),
+                    examiner: by.as_text("created_by")?.to_string(),
+                };
+                found = Some((info, at.as_text("created_utc")?.to_string()));
+            }
+            Ok(())
+        })?;
+        found.ok_or_else(|| Error::NotFound("case_info row".into()))
+    }
+
+    /// The hash of the last custody entry (the chain head).
+    pub fn chain_head(&mut self) -> Result<Option<String>> {
+        let mut head = None;
+        self.read(&mut |tx| {
+            let rows = tx.query(
+                "SELECT entry_hash FROM custody_log ORDER BY seq DESC LIMIT 1",
+                &[],
+            )?;
+            head = match rows.first().and_then(|row| row.first()) {
+                Some(value) => Some(value.as_text("entry hash")?.to_string()),
+                None => None,
+            };
+            Ok(())
+        })?;
+        Ok(head)
+    }
+
+    /// Re-walks the custody chain: sequence, links, hashes, key
+    /// registrations, signatures, and the examiners table (the checks of
+    /// [`crate::case::verify::verify_case`] that need no evidence; file rows
+    /// and evidence are not re-checked for PostgreSQL cases yet).
+    pub fn verify_chain(
+        &mut self,
+        expect_head: Option<&str>,
+    ) -> Result<crate::case::verify::VerifyReport> {
+        crate::case::verify::verify_store_chain(self, expect_head)
+    }
+}
