@@ -93,6 +93,11 @@ fn a_chunked_throttled_array_runs_every_unit_once_then_merges() {
         units.len() as u64,
     );
     job.parallel = 2;
+    let cluster_max = slurm::query_max_array_size();
+    assert!(
+        cluster_max.is_some_and(|n| n >= 3),
+        "MaxArraySize {cluster_max:?}"
+    );
     job.max_array_size = 3; // 7 units: arrays of 3, 3 and 1
     let scripts = job.scripts().unwrap();
     assert_eq!(scripts.workers.len(), 3);
