@@ -10,6 +10,23 @@
 //! Kubernetes 1.29 or later). [`IndexedJob::to_yaml`] writes the `batch/v1`
 //! Job; generation is pure and deterministic. The merge is not part of the
 //! Job: run `forensics batch merge` once it has completed (docs/kubernetes.md).
+//!
+//! # Example
+//! ```
+//! use std::path::PathBuf;
+//! use forensics_core::batch::kubernetes::IndexedJob;
+//!
+//! let mut job = IndexedJob::new(
+//!     "registry.example.org/forensics:0.1.0".to_owned(),
+//!     PathBuf::from("/results/units.jsonl"),
+//!     PathBuf::from("/results"),
+//!     12,
+//! );
+//! job.parallel = 4;
+//! let yaml = job.to_yaml()?;
+//! assert!(yaml.contains("  completionMode: Indexed\n  completions: 12\n  parallelism: 4\n"));
+//! # Ok::<(), forensics_core::batch::kubernetes::Error>(())
+//! ```
 
 use std::path::{Path, PathBuf};
 

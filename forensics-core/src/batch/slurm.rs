@@ -19,7 +19,31 @@
 //!
 //! With a throttle (`parallel > 0`) the chunks run one after the other
 //! (`--dependency=afterany` on the previous chunk), so at most `parallel`
-//! units run at any time however many chunks there are.
+//! units run at any time however many chunks there are. Without a merge job
+//! ([`SlurmJob::merge_job`] false, e.g. for an encrypted case) only the
+//! workers are submitted. The case passphrase is never handed to `sbatch`,
+//! which would pass it into the jobs' saved environment.
+//!
+//! # Example
+//! ```
+//! use std::path::PathBuf;
+//! use forensics_core::batch::slurm::SlurmJob;
+//!
+//! let mut job = SlurmJob::new(
+//!     PathBuf::from("/opt/forensics/bin/forensics"),
+//!     PathBuf::from("/lab/units.jsonl"),
+//!     PathBuf::from("/lab/results"),
+//!     PathBuf::from("/lab/case.fcase"),
+//!     "Dana".to_owned(),
+//!     2500,
+//! );
+//! job.parallel = 8;
+//! let scripts = job.scripts()?;
+//! assert_eq!(scripts.workers.len(), 3); // 1001 + 1001 + 498 units
+//! assert!(scripts.workers[2].1.text.contains("#SBATCH --array=0-497%8\n"));
+//! assert!(scripts.workers[2].1.text.contains("--index \"$((2002 + SLURM_ARRAY_TASK_ID))\""));
+//! # Ok::<(), forensics_core::batch::slurm::Error>(())
+//! ```
 
 mod error;
 mod quote;
