@@ -233,8 +233,9 @@ pub(crate) enum CaseAction {
 /// Arguments of `forensics case add`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct CaseAddArgs {
-    /// The case file.
-    pub case: PathBuf,
+    /// The case file, or a PostgreSQL store (postgres:// URL or socket
+    /// folder): a shared case is always filled through work units (--jobs).
+    pub case: String,
     /// Evidence files (first segment for split and E01 images).
     #[arg(required = true)]
     pub evidence: Vec<PathBuf>,

@@ -226,10 +226,10 @@ fn add(args: &CaseAddArgs) -> anyhow::Result<Outcome> {
         ..
     } = args;
     let json = *json;
-    if args.jobs != 1 {
+    if args.jobs != 1 || super::case_store::is_store(path) {
         return super::case_jobs::add_with_jobs(args);
     }
-    let mut case = open_for_change(path, &args.who)?;
+    let mut case = open_for_change(Path::new(path), &args.who)?;
     let options = IngestOptions {
         hash_sets: args
             .hash_set

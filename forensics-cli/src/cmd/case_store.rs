@@ -48,6 +48,12 @@ fn refuse_password(store: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether `target` names a PostgreSQL store (a `postgres://` URL or the
+/// server's socket folder) rather than a case file.
+pub(super) fn is_store(target: &str) -> bool {
+    is_postgres_url(target) || std::path::Path::new(target).is_dir()
+}
+
 /// Opens the case at `target` for the batch merge and status: a PostgreSQL
 /// store (a `postgres://` URL or a socket folder) or a SQLite case file,
 /// with the examiner's session when `who` is given.
@@ -56,7 +62,7 @@ pub(super) fn open_store(
     who: Option<&ExaminerArgs>,
 ) -> anyhow::Result<Box<dyn CaseStore>> {
     let session = who.map(session).transpose()?;
-    if is_postgres_url(target) || std::path::Path::new(target).is_dir() {
+    if is_store(target) {
         refuse_password(target)?;
         return Ok(Box::new(PgCase::open(target, session)?));
     }
