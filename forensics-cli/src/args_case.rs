@@ -93,8 +93,9 @@ pub(crate) enum CaseAction {
     },
     /// Tag an object (evidence, volume, file system or file) by its id.
     Tag {
-        /// The case file.
-        case: PathBuf,
+        /// The case file, or a PostgreSQL store (postgres:// URL or socket
+        /// folder, as for `case init --store`).
+        case: String,
         /// The object id (`case ls` prints it).
         object_id: i64,
         /// The tag.
@@ -104,14 +105,30 @@ pub(crate) enum CaseAction {
     },
     /// Add a note to the case, or to an object: `case note CASE [OBJECT_ID] TEXT`.
     Note {
-        /// The case file.
-        case: PathBuf,
+        /// The case file, or a PostgreSQL store (as for `case tag`).
+        case: String,
         /// `[OBJECT_ID] TEXT`.
         #[arg(required = true, num_args = 1..=2, value_name = "OBJECT_ID] [TEXT")]
         words: Vec<String>,
         /// Mark the note as a bookmark.
         #[arg(long)]
         bookmark: bool,
+        #[command(flatten)]
+        who: ExaminerArgs,
+    },
+    /// Grant an existing PostgreSQL role rights on a shared case: reader
+    /// (read every table) or reviewer (also add tags and notes); recorded
+    /// in the custody log.
+    Grant {
+        /// The PostgreSQL case (as for `case init --store`).
+        #[arg(long, value_name = "URL|SOCKET_DIR")]
+        store: String,
+        /// The PostgreSQL role (created beforehand by the database admin).
+        #[arg(long)]
+        role: String,
+        /// What the role may do.
+        #[arg(long, value_enum, default_value_t = RightsArg::Reviewer)]
+        rights: RightsArg,
         #[command(flatten)]
         who: ExaminerArgs,
     },
@@ -216,8 +233,9 @@ pub(crate) enum CaseAction {
 /// Arguments of `forensics case add`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct CaseAddArgs {
-    /// The case file.
-    pub case: PathBuf,
+    /// The case file, or a PostgreSQL store (postgres:// URL or socket
+    /// folder): a shared case is always filled through work units (--jobs).
+    pub case: String,
     /// Evidence files (first segment for split and E01 images).
     #[arg(required = true)]
     pub evidence: Vec<PathBuf>,
@@ -258,4 +276,13 @@ pub(crate) struct CaseAddArgs {
 
 fn parse_split(text: &str) -> Result<forensics_core::batch::Split, String> {
     text.parse()
+}
+
+/// Rights `case grant` gives a role.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum RightsArg {
+    /// Read every table; write nothing.
+    Reader,
+    /// Read every table; add tags and notes.
+    Reviewer,
 }

@@ -129,6 +129,37 @@ fn case_init_log_and_verify_on_a_postgresql_store() {
     let refused = forensics(&["case", "log", "--store", &password], &[]);
     assert_eq!(refused.status.code(), Some(2), "{refused:?}");
     assert!(String::from_utf8_lossy(&refused.stderr).contains("PGPASSWORD"));
+
+    // Notes and grants on the shared case, each attributed in its log.
+    let examiner = [("FORENSICS_EXAMINER", "Examiner Two")];
+    let note = forensics(
+        &["case", "note", &url, "second opinion", "--bookmark"],
+        &examiner,
+    );
+    assert!(note.status.success(), "{note:?}");
+    let tag = forensics(&["case", "tag", &url, "999", "seized"], &examiner);
+    assert_eq!(tag.status.code(), Some(2), "no object 999: {tag:?}");
+    let grant = [
+        "case",
+        "grant",
+        "--store",
+        &url,
+        "--role",
+        "nobody_here",
+        "--rights",
+        "reader",
+    ];
+    let grant = forensics(&grant, &examiner);
+    assert_eq!(grant.status.code(), Some(2), "no such role: {grant:?}");
+    let log = stdout(&forensics(&["case", "log", "--store", &url], &[]));
+    assert!(
+        log.contains("note") && log.contains("Examiner Two"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("grant_role"),
+        "a failed grant leaves no entry: {log}"
+    );
 }
 
 #[test]

@@ -19,6 +19,7 @@ mod ntfs_support;
 mod pg_cluster;
 mod pg_concurrency;
 mod pg_portable;
+mod pg_roles;
 mod pg_store;
 mod scan_fuzz_replay;
 mod volume;

@@ -79,8 +79,8 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
             tag,
             who,
         } => {
-            let mut opened = open_for_change(&case, &who)?;
-            let entry = opened.tag(object_id, &tag)?;
+            let mut store = super::case_store::open_store(&case, Some(&who))?;
+            let entry = forensics_core::case::annotate::tag(store.as_mut(), object_id, &tag)?;
             say!(
                 "tagged object {object_id} {tag:?} (custody entry {})",
                 entry.seq
@@ -93,6 +93,12 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
             bookmark,
             who,
         } => note(&case, &words, bookmark, &who),
+        CaseAction::Grant {
+            store,
+            role,
+            rights,
+            who,
+        } => super::case_store::grant(&store, &role, rights, &who),
         CaseAction::Log { case, store, json } => match (store, case) {
             (Some(store), _) => super::case_store::log(&store, json),
             (None, Some(case)) => log(&case, json),
@@ -220,10 +226,10 @@ fn add(args: &CaseAddArgs) -> anyhow::Result<Outcome> {
         ..
     } = args;
     let json = *json;
-    if args.jobs != 1 {
+    if args.jobs != 1 || super::case_store::is_store(path) {
         return super::case_jobs::add_with_jobs(args);
     }
-    let mut case = open_for_change(path, &args.who)?;
+    let mut case = open_for_change(Path::new(path), &args.who)?;
     let options = IngestOptions {
         hash_sets: args
             .hash_set
@@ -320,7 +326,7 @@ fn ls(path: &Path, query: &FileQuery, json: bool) -> anyhow::Result<Outcome> {
 }
 
 fn note(
-    path: &Path,
+    target: &str,
     words: &[String],
     bookmark: bool,
     who: &ExaminerArgs,
@@ -335,8 +341,9 @@ fn note(
         }
         _ => bail!("case note takes [OBJECT_ID] TEXT"),
     };
-    let mut case = open_for_change(path, who)?;
-    let (note_id, entry) = case.note(object_id, text, bookmark)?;
+    let mut store = super::case_store::open_store(target, Some(who))?;
+    let (note_id, entry) =
+        forensics_core::case::annotate::note(store.as_mut(), object_id, text, bookmark)?;
     say!("note {note_id} added (custody entry {})", entry.seq);
     Ok(Outcome::Success)
 }

@@ -1,7 +1,8 @@
 //! `case add --jobs N`: the evidence cut into work units, run by a local
 //! pool and merged into the case, the same path `batch` takes on a cluster.
-//! The shards stay in `CASE.units/` until the merge has them, so running
-//! the command again after a kill resumes.
+//! The shards stay in `CASE.units/` (for a PostgreSQL store, a folder in the
+//! temporary directory) until the merge has them, so running the command
+//! again after a kill resumes. A PostgreSQL case is always filled this way.
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
@@ -10,7 +11,8 @@ use anyhow::bail;
 use forensics_core::batch::{self, PlanOptions};
 use serde_json::json;
 
-use super::case_access::{open_for_change, session};
+use super::case_access::session;
+use super::case_store::{is_store, open_store};
 use crate::Outcome;
 use crate::args::CaseAddArgs;
 use crate::output::json_line;
@@ -21,7 +23,7 @@ pub(super) fn add_with_jobs(args: &CaseAddArgs) -> anyhow::Result<Outcome> {
         bail!("--hash-set and --carve-types are not supported with --jobs yet; use --jobs 1");
     }
     let cancel = AtomicBool::new(false);
-    let mut case = open_for_change(&args.case, &args.who)?;
+    let mut store = open_store(&args.case, Some(&args.who))?;
     let options = PlanOptions {
         split: args.split,
         carve: args.carve,
@@ -30,12 +32,11 @@ pub(super) fn add_with_jobs(args: &CaseAddArgs) -> anyhow::Result<Outcome> {
         ..PlanOptions::default()
     };
     let units = batch::plan(&args.evidence, &options, &cancel)?;
-    let mut results = args.case.as_os_str().to_owned();
-    results.push(".units");
-    let results = PathBuf::from(results);
+    let results = units_folder(&args.case);
     session(&args.who)?;
     let maker = || session(&args.who).expect("checked before the workers start");
-    let summary = batch::ingest_local(&mut case, &units, &results, args.jobs, &maker, &cancel)?;
+    let summary =
+        batch::ingest_local(store.as_mut(), &units, &results, args.jobs, &maker, &cancel)?;
     if summary.failed.is_empty() && summary.merge.waiting == 0 {
         std::fs::remove_dir_all(&results)?;
     }
@@ -64,4 +65,15 @@ pub(super) fn add_with_jobs(args: &CaseAddArgs) -> anyhow::Result<Outcome> {
         );
     }
     Ok(Outcome::Success)
+}
+
+/// Where the shards of `case` wait for the merge: `CASE.units/` beside a
+/// case file; for a PostgreSQL store a folder in the temporary directory
+/// named after the store, so a rerun finds them.
+fn units_folder(case: &str) -> PathBuf {
+    if is_store(case) {
+        let digest = blake3::hash(case.as_bytes()).to_hex();
+        return std::env::temp_dir().join(format!("forensics-units-{}", &digest[..16]));
+    }
+    PathBuf::from(format!("{case}.units"))
 }

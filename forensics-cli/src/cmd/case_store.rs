@@ -10,7 +10,7 @@ use std::io::Write;
 use anyhow::bail;
 use forensics_core::case::CaseInfo;
 use forensics_core::case::backend::CaseStore;
-use forensics_core::case::pg::{PgCase, is_postgres_url};
+use forensics_core::case::pg::{CaseRole, PgCase, is_postgres_url};
 use serde_json::json;
 
 use super::case_access::session;
@@ -48,6 +48,12 @@ fn refuse_password(store: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether `target` names a PostgreSQL store (a `postgres://` URL or the
+/// server's socket folder) rather than a case file.
+pub(super) fn is_store(target: &str) -> bool {
+    is_postgres_url(target) || std::path::Path::new(target).is_dir()
+}
+
 /// Opens the case at `target` for the batch merge and status: a PostgreSQL
 /// store (a `postgres://` URL or a socket folder) or a SQLite case file,
 /// with the examiner's session when `who` is given.
@@ -56,7 +62,7 @@ pub(super) fn open_store(
     who: Option<&ExaminerArgs>,
 ) -> anyhow::Result<Box<dyn CaseStore>> {
     let session = who.map(session).transpose()?;
-    if is_postgres_url(target) || std::path::Path::new(target).is_dir() {
+    if is_store(target) {
         refuse_password(target)?;
         return Ok(Box::new(PgCase::open(target, session)?));
     }
@@ -65,6 +71,29 @@ pub(super) fn open_store(
         case.set_session(session)?;
     }
     Ok(Box::new(case))
+}
+
+/// `case grant`: gives an existing PostgreSQL role reader or reviewer
+/// rights on the case, with its custody entry.
+pub(super) fn grant(
+    store: &str,
+    role: &str,
+    rights: crate::args_case::RightsArg,
+    who: &ExaminerArgs,
+) -> anyhow::Result<Outcome> {
+    refuse_password(store)?;
+    let kind = match rights {
+        crate::args_case::RightsArg::Reader => CaseRole::Reader,
+        crate::args_case::RightsArg::Reviewer => CaseRole::Reviewer,
+    };
+    let mut case = PgCase::open(store, Some(session(who)?))?;
+    let entry = case.grant_role(role, kind)?;
+    say!(
+        "granted {role} {} rights (custody entry {})",
+        kind.name(),
+        entry.seq
+    );
+    Ok(Outcome::Success)
 }
 
 /// `case init --store`: creates the case in an empty PostgreSQL database.

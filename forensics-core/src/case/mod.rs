@@ -25,6 +25,7 @@
 //! the caller passes in: the core never reads the wall clock.
 
 mod acquisition;
+pub mod annotate;
 pub mod backend;
 mod canonical;
 pub mod crypt;

@@ -255,83 +255,19 @@ impl Case {
         Ok(())
     }
 
-    /// Tags object `object_id` with `tag` (a no-op entry-wise if already
-    /// tagged: the custody entry still records the request).
+    /// Tags object `object_id` with `tag` ([`super::annotate::tag`]).
     pub fn tag(&mut self, object_id: i64, tag: &str) -> Result<CustodyEntry> {
-        if tag.trim().is_empty() {
-            return Err(Error::Invalid("a tag cannot be empty".into()));
-        }
-        self.require_object(object_id)?;
-        let (_, entry) = self.write("tag", |tx, session| {
-            let inserted = tx.execute(
-                "INSERT OR IGNORE INTO tags (object_id, tag, examiner, at_utc)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    object_id,
-                    tag,
-                    session.examiner,
-                    session.clock.now().to_rfc3339()
-                ],
-            )?;
-            Ok((
-                (),
-                json!({"object_id": object_id, "tag": tag, "new": inserted == 1}),
-            ))
-        })?;
-        Ok(entry)
+        super::annotate::tag(self, object_id, tag)
     }
 
-    /// Adds a note (a bookmark when `bookmark`), on `object_id` or on the
-    /// case as a whole; returns the note id and the custody entry.
+    /// Adds a note ([`super::annotate::note`]).
     pub fn note(
         &mut self,
         object_id: Option<i64>,
         text: &str,
         bookmark: bool,
     ) -> Result<(i64, CustodyEntry)> {
-        if text.trim().is_empty() {
-            return Err(Error::Invalid("a note cannot be empty".into()));
-        }
-        if let Some(id) = object_id {
-            self.require_object(id)?;
-        }
-        self.write("note", |tx, session| {
-            tx.execute(
-                "INSERT INTO notes (object_id, text, bookmark, examiner, at_utc)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    object_id,
-                    text,
-                    bookmark,
-                    session.examiner,
-                    session.clock.now().to_rfc3339()
-                ],
-            )?;
-            let note_id = tx.last_insert_rowid();
-            let text_blake3 = blake3::hash(text.as_bytes()).to_hex().to_string();
-            Ok((
-                note_id,
-                json!({"note_id": note_id, "object_id": object_id, "bookmark": bookmark,
-                       "text_blake3": text_blake3}),
-            ))
-        })
-    }
-
-    /// Fails unless object `object_id` exists.
-    fn require_object(&self, object_id: i64) -> Result<()> {
-        let exists: bool = self
-            .conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM objects WHERE id = ?1)",
-                params![object_id],
-                |row| row.get(0),
-            )
-            .map_err(Error::sqlite(&self.path))?;
-        if exists {
-            Ok(())
-        } else {
-            Err(Error::NotFound(format!("object {object_id}")))
-        }
+        super::annotate::note(self, object_id, text, bookmark)
     }
 
     /// The custody log, in sequence order.

@@ -17,7 +17,7 @@ pub(crate) use sqlite::SqliteTx;
 use serde_json::Value;
 
 use super::custody::CustodyEntry;
-use super::{Error, Result};
+use super::{Error, Result, Session};
 
 /// A value bound to or read from a statement: the three column types the
 /// case schema uses.
@@ -115,6 +115,9 @@ pub trait CaseStore {
 
     /// Every custody entry in `seq` order.
     fn custody_log(&mut self) -> Result<Vec<CustodyEntry>>;
+
+    /// The session changes are made in (examiner, clock), if one is set.
+    fn session(&self) -> Option<&Session>;
 }
 
 /// Rewrites `$N` parameters as SQLite's `?N`, leaving string literals and

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{CaseStore, SqlValue, StoreTx, sqlite_parameters};
 use crate::case::custody::{self, CustodyEntry};
-use crate::case::{Case, Error, Result};
+use crate::case::{Case, Error, Result, Session};
 
 impl ToSql for SqlValue {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
@@ -112,5 +112,9 @@ impl CaseStore for Case {
 
     fn custody_log(&mut self) -> Result<Vec<CustodyEntry>> {
         Case::custody_log(self)
+    }
+
+    fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
     }
 }

@@ -50,16 +50,6 @@ fn single_integer(tx: &mut dyn StoreTx, sql: &str, params: &[SqlValue]) -> Resul
     }
 }
 
-/// Fails unless object `object_id` exists.
-fn require_object(tx: &mut dyn StoreTx, object_id: i64) -> Result<()> {
-    let rows = tx.query("SELECT 1 FROM objects WHERE id = $1", &[object_id.into()])?;
-    if rows.is_empty() {
-        Err(Error::NotFound(format!("object {object_id}")))
-    } else {
-        Ok(())
-    }
-}
-
 impl PgCase {
     /// Registers the session's key (the session must have one).
     pub(super) fn register_session_key(&mut self) -> Result<CustodyEntry> {
@@ -75,67 +65,19 @@ impl PgCase {
         })
     }
 
-    /// Tags object `object_id` with `tag` (a no-op entry-wise if already
-    /// tagged: the custody entry still records the request).
+    /// Tags object `object_id` with `tag` ([`crate::case::annotate::tag`]).
     pub fn tag(&mut self, object_id: i64, tag: &str) -> Result<CustodyEntry> {
-        if tag.trim().is_empty() {
-            return Err(Error::Invalid("a tag cannot be empty".into()));
-        }
-        let session = self.session.as_ref().ok_or(Error::NoSession)?;
-        let (examiner, at_utc) = (session.examiner.clone(), session.clock.now().to_rfc3339());
-        self.write_with_custody("tag", &mut |tx| {
-            require_object(tx, object_id)?;
-            let inserted = tx.execute(
-                "INSERT INTO tags (object_id, tag, examiner, at_utc) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT DO NOTHING",
-                &[
-                    object_id.into(),
-                    tag.into(),
-                    examiner.as_str().into(),
-                    at_utc.as_str().into(),
-                ],
-            )?;
-            Ok(json!({"object_id": object_id, "tag": tag, "new": inserted == 1}))
-        })
+        crate::case::annotate::tag(self, object_id, tag)
     }
 
-    /// Adds a note (a bookmark when `bookmark`), on `object_id` or on the
-    /// case as a whole; returns the note id and the custody entry.
+    /// Adds a note ([`crate::case::annotate::note`]).
     pub fn note(
         &mut self,
         object_id: Option<i64>,
         text: &str,
         bookmark: bool,
     ) -> Result<(i64, CustodyEntry)> {
-        if text.trim().is_empty() {
-            return Err(Error::Invalid("a note cannot be empty".into()));
-        }
-        let session = self.session.as_ref().ok_or(Error::NoSession)?;
-        let (examiner, at_utc) = (session.examiner.clone(), session.clock.now().to_rfc3339());
-        let mut note_id = 0;
-        let entry = self.write_with_custody("note", &mut |tx| {
-            if let Some(id) = object_id {
-                require_object(tx, id)?;
-            }
-            note_id = single_integer(
-                tx,
-                "INSERT INTO notes (object_id, text, bookmark, examiner, at_utc)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                &[
-                    object_id.into(),
-                    text.into(),
-                    i64::from(bookmark).into(),
-                    examiner.as_str().into(),
-                    at_utc.as_str().into(),
-                ],
-            )?;
-            let text_blake3 = blake3::hash(text.as_bytes()).to_hex().to_string();
-            Ok(
-                json!({"note_id": note_id, "object_id": object_id, "bookmark": bookmark,
-                      "text_blake3": text_blake3}),
-            )
-        })?;
-        Ok((note_id, entry))
+        crate::case::annotate::note(self, object_id, text, bookmark)
     }
 
     /// The case number, title and creator, and the creation time.

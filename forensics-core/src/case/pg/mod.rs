@@ -25,6 +25,7 @@
 //! those of the file named by [`ROOT_CERT_ENV`] (`PGSSLROOTCERT`).
 
 mod actions;
+mod roles;
 mod schema;
 mod store;
 pub mod target;
@@ -35,6 +36,7 @@ use postgres::config::SslMode;
 use postgres::{Client, IsolationLevel, NoTls};
 use serde_json::json;
 
+pub use roles::CaseRole;
 pub use schema::PG_SCHEMA_VERSION;
 pub use target::is_postgres_url;
 pub use tls::ROOT_CERT_ENV;

@@ -94,6 +94,10 @@ impl CaseStore for PgCase {
         self.location.clone()
     }
 
+    fn session(&self) -> Option<&crate::case::Session> {
+        self.session.as_ref()
+    }
+
     fn write_with_custody(
         &mut self,
         action: &str,
