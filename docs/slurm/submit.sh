@@ -1,8 +1,8 @@
 #!/bin/bash
 # Submits the worker job arrays, then the merge once all of them succeeded.
 set -euo pipefail
-# sbatch hands its environment to the jobs and Slurm keeps it on disk: no passphrase.
-unset FORENSICS_CASE_PASSPHRASE
+# sbatch hands its environment to the jobs and Slurm keeps it on disk: no secrets.
+unset FORENSICS_CASE_PASSPHRASE PGPASSWORD
 cd "$(dirname "$0")"
 mkdir -p '/lab/case 42/results/slurm-logs'
 job_id() { local out; out="$(sbatch --parsable "$@")"; echo "${out%%;*}"; }

@@ -118,9 +118,10 @@ pub(crate) struct SlurmArgs {
     /// Directory the workers write shards into (on shared storage).
     #[arg(long)]
     pub results: PathBuf,
-    /// The case the merge job writes.
+    /// The case the merge job writes: a case file, or a PostgreSQL store
+    /// (postgres:// URL or socket folder).
     #[arg(long)]
-    pub case: PathBuf,
+    pub case: String,
     /// Examiner of the merge (default: the FORENSICS_EXAMINER environment variable).
     #[arg(long)]
     pub examiner: Option<String>,

@@ -9,11 +9,13 @@ use anyhow::{Context, bail};
 use forensics_core::batch::kubernetes::IndexedJob;
 use forensics_core::batch::slurm::{self, DEFAULT_MAX_ARRAY_SIZE, SlurmJob};
 use forensics_core::case::is_encrypted;
+use forensics_core::case::pg::is_postgres_url;
 use serde_json::json;
 
 use crate::Outcome;
 use crate::args_batch::{KubernetesArgs, SlurmArgs};
 use crate::cmd::case_access::EXAMINER_ENV;
+use crate::cmd::case_store::{is_store, refuse_password};
 use crate::output::json_line;
 
 /// `forensics batch slurm`: writes the scripts, and submits them with `--submit`.
@@ -26,14 +28,7 @@ pub(super) fn slurm_scripts(args: &SlurmArgs) -> anyhow::Result<Outcome> {
         .with_context(|| format!("name the examiner with --examiner or {EXAMINER_ENV}"))?;
     let manifest = absolute(&args.manifest)?;
     let results = absolute(&args.results)?;
-    let case = absolute(&args.case)?;
-    if !args.no_merge && case.exists() && is_encrypted(&case)? {
-        bail!(
-            "{} is encrypted: a merge job would need its passphrase in Slurm's saved job \
-             environment; use --no-merge and run `forensics batch merge` yourself",
-            case.display()
-        );
-    }
+    let case = merge_target(&args.case, !args.no_merge)?;
     let mut job = SlurmJob::new(
         std::env::current_exe().context("cannot find the path of this forensics binary")?,
         manifest.clone(),
@@ -131,6 +126,37 @@ pub(super) fn kubernetes_job(args: &KubernetesArgs) -> anyhow::Result<Outcome> {
     let yaml = job.to_yaml()?;
     std::io::stdout().lock().write_all(yaml.as_bytes())?;
     Ok(Outcome::Success)
+}
+
+/// The case as the merge job names it: a PostgreSQL URL as given, a case
+/// file or socket folder made absolute. With a merge job, a case that needs
+/// a secret from the environment (an encrypted case file, a store with
+/// `PGPASSWORD` set) is refused: Slurm would keep it in its state files.
+fn merge_target(case: &str, merge_job: bool) -> anyhow::Result<String> {
+    let advice = "use --no-merge and run `forensics batch merge` yourself";
+    if is_store(case) {
+        refuse_password(case)?;
+        if merge_job && std::env::var_os("PGPASSWORD").is_some() {
+            bail!(
+                "PGPASSWORD is set: the merge job would need it in Slurm's saved job environment; \
+                 log in without a password (socket peer or certificate) or {advice}"
+            );
+        }
+    }
+    if is_postgres_url(case) {
+        return Ok(case.to_owned());
+    }
+    let path = absolute(Path::new(case))?;
+    if merge_job && path.is_file() && is_encrypted(&path)? {
+        bail!(
+            "{} is encrypted: a merge job would need its passphrase in Slurm's saved job \
+             environment; {advice}",
+            path.display()
+        );
+    }
+    path.to_str()
+        .map(str::to_owned)
+        .with_context(|| format!("the case path {} is not UTF-8", path.display()))
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {

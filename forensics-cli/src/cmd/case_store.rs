@@ -29,7 +29,7 @@ const NOT_REHASHED: &str =
     "evidence is not re-hashed and file rows are not checked for PostgreSQL cases yet";
 
 /// Fails when `store` is a URL carrying a password.
-fn refuse_password(store: &str) -> anyhow::Result<()> {
+pub(super) fn refuse_password(store: &str) -> anyhow::Result<()> {
     if !is_postgres_url(store) {
         return Ok(());
     }

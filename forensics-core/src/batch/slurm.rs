@@ -21,8 +21,9 @@
 //! (`--dependency=afterany` on the previous chunk), so at most `parallel`
 //! units run at any time however many chunks there are. Without a merge job
 //! ([`SlurmJob::merge_job`] false, e.g. for an encrypted case) only the
-//! workers are submitted. The case passphrase is never handed to `sbatch`,
-//! which would pass it into the jobs' saved environment.
+//! workers are submitted. The case passphrase and `PGPASSWORD` are never
+//! handed to `sbatch`, which would pass them into the jobs' saved
+//! environment ([`SECRET_ENV`]).
 //!
 //! # Example
 //! ```
@@ -33,7 +34,7 @@
 //!     PathBuf::from("/opt/forensics/bin/forensics"),
 //!     PathBuf::from("/lab/units.jsonl"),
 //!     PathBuf::from("/lab/results"),
-//!     PathBuf::from("/lab/case.fcase"),
+//!     "/lab/case.fcase".to_owned(),
 //!     "Dana".to_owned(),
 //!     2500,
 //! );
@@ -53,7 +54,8 @@ use std::path::{Path, PathBuf};
 
 pub use error::Error;
 pub use submit::{
-    Submitted, max_array_size_from_config, query_max_array_size, submit, submit_with, write_scripts,
+    SECRET_ENV, Submitted, max_array_size_from_config, query_max_array_size, submit, submit_with,
+    write_scripts,
 };
 
 pub(crate) use quote::shell_word;
@@ -75,8 +77,10 @@ pub struct SlurmJob {
     pub manifest: PathBuf,
     /// The results directory the workers write shards into.
     pub results: PathBuf,
-    /// The case the merge job writes.
-    pub case: PathBuf,
+    /// The case the merge job writes: a case file's path, or a PostgreSQL
+    /// store (`postgres://` URL or socket folder) as `batch merge --case`
+    /// takes it.
+    pub case: String,
     /// Examiner recorded in the merge's custody entries.
     pub examiner: String,
     /// Units in the manifest (its non-empty lines).
@@ -144,7 +148,7 @@ impl SlurmJob {
         forensics_exe: PathBuf,
         manifest: PathBuf,
         results: PathBuf,
-        case: PathBuf,
+        case: String,
         examiner: String,
         unit_count: u64,
     ) -> Self {
@@ -310,7 +314,7 @@ impl SlurmJob {
              {exe} batch merge --manifest {manifest} --results {results} --case {case} --examiner {examiner}{key}\n\
              exec {exe} batch status --manifest {manifest} --results {results} --case {case}\n",
             options = self.common_options(&merge_name, &log_name)?,
-            case = shell_word(path_text("case", &self.case)?),
+            case = shell_word(&self.case),
             examiner = shell_word(&self.examiner),
         ))
     }
@@ -324,13 +328,13 @@ impl SlurmJob {
             "#!/bin/bash\n\
              # Submits the worker job arrays, then the merge once all of them succeeded.\n\
              set -euo pipefail\n\
-             # sbatch hands its environment to the jobs and Slurm keeps it on disk: no passphrase.\n\
-             unset {passphrase_env}\n\
+             # sbatch hands its environment to the jobs and Slurm keeps it on disk: no secrets.\n\
+             unset {secrets}\n\
              cd \"$(dirname \"$0\")\"\n\
              mkdir -p {log_dir}\n\
              job_id() {{ local out; out=\"$(sbatch --parsable \"$@\")\"; echo \"${{out%%;*}}\"; }}\n",
             log_dir = shell_word(path_text("log directory", &self.log_dir)?),
-            passphrase_env = crate::case::PASSPHRASE_ENV,
+            secrets = submit::SECRET_ENV.join(" "),
         );
         let mut ids = Vec::with_capacity(workers.len());
         for (number, (_, script)) in workers.iter().enumerate() {

@@ -184,3 +184,65 @@ fn an_encrypted_case_gets_no_merge_job_and_sbatch_never_sees_the_passphrase() {
         "sbatch saw the passphrase: {calls}"
     );
 }
+
+#[test]
+fn a_postgres_store_is_named_as_given_and_no_password_reaches_a_script() {
+    let dir = awkward_tempdir();
+    let (manifest, _) = planned_manifest(dir.path());
+    let text = |path: &Path| path.to_str().unwrap().to_owned();
+    let (manifest, results) = (text(&manifest), text(&dir.path().join("results")));
+    let scripts = dir.path().join("scripts");
+    let scripts_arg = text(&scripts);
+    let run = |case: &str, extra: &[&str], pgpassword: Option<&str>| {
+        let mut command = Command::new(forensics_e2e::forensics_exe());
+        command
+            .args([
+                "batch",
+                "slurm",
+                "--manifest",
+                &manifest,
+                "--results",
+                &results,
+            ])
+            .args([
+                "--case",
+                case,
+                "--examiner",
+                "Dana",
+                "--max-array-size",
+                "1001",
+            ])
+            .args(["--out", &scripts_arg])
+            .args(extra)
+            .env_remove("PGPASSWORD");
+        if let Some(password) = pgpassword {
+            command.env("PGPASSWORD", password);
+        }
+        command.output().unwrap()
+    };
+    let store = "postgres://lab@db.example.org:5432/case42";
+    let output = run(store, &[], None);
+    assert!(output.status.success(), "{output:?}");
+    let merge = std::fs::read_to_string(scripts.join("merge.sbatch")).unwrap();
+    assert!(merge.contains(&format!("--case {store} ")), "{merge}");
+
+    let output = run("postgres://lab:Tr0ub4dor@db.example.org/case42", &[], None);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("PGPASSWORD"));
+
+    let output = run(store, &[], Some("Tr0ub4dor"));
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a merge job cannot get it: {output:?}"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--no-merge"));
+    std::fs::remove_dir_all(&scripts).unwrap();
+    let output = run(store, &["--no-merge"], Some("Tr0ub4dor"));
+    assert!(output.status.success(), "{output:?}");
+    assert!(!scripts.join("merge.sbatch").exists());
+    for entry in std::fs::read_dir(&scripts).unwrap() {
+        let script = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(!script.contains("Tr0ub4dor"), "{script}");
+    }
+}

@@ -68,7 +68,7 @@ fn a_chunked_throttled_array_runs_every_unit_once_then_merges() {
         stand_in,
         manifest,
         results.clone(),
-        case.clone(),
+        case.to_str().unwrap().to_owned(),
         "Dana O'Neil".to_owned(),
         units.len() as u64,
     );

@@ -7,6 +7,11 @@ use std::process::Command;
 use super::{Error, Script, SlurmScripts, all_scripts};
 use crate::case::PASSPHRASE_ENV;
 
+/// Environment variables kept from `sbatch` (it would hand them to the jobs,
+/// and Slurm keeps a job's environment in its state files): the case
+/// passphrase and the PostgreSQL password.
+pub const SECRET_ENV: [&str; 2] = [PASSPHRASE_ENV, "PGPASSWORD"];
+
 /// The job ids Slurm gave one submitted batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submitted {
@@ -78,8 +83,7 @@ pub fn submit_with(scripts: &SlurmScripts, dir: &Path, sbatch: &Path) -> Result<
 }
 
 /// Runs `sbatch --parsable [DEPENDENCY] SCRIPT` and returns the job id.
-/// The case passphrase is kept from sbatch: it would hand it to the job and
-/// Slurm would keep it in its state files.
+/// The [`SECRET_ENV`] variables are kept from sbatch.
 fn run_sbatch(
     sbatch: &Path,
     dir: &Path,
@@ -89,7 +93,10 @@ fn run_sbatch(
 ) -> Result<String, Error> {
     let path = dir.join(&script.file_name);
     let mut command = Command::new(sbatch);
-    command.env_remove(PASSPHRASE_ENV).arg("--parsable");
+    for secret in SECRET_ENV {
+        command.env_remove(secret);
+    }
+    command.arg("--parsable");
     if let Some(dependency) = dependency {
         command.arg(dependency);
     }

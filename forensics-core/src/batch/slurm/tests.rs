@@ -13,7 +13,7 @@ fn documented_job() -> SlurmJob {
         PathBuf::from("/opt/forensics/bin/forensics"),
         PathBuf::from("/lab/case 42/units.jsonl"),
         PathBuf::from("/lab/case 42/results"),
-        PathBuf::from("/lab/case 42/case.fcase"),
+        "/lab/case 42/case.fcase".to_owned(),
         "Dana O'Neil".to_owned(),
         8,
     );
@@ -185,17 +185,17 @@ fn hostile_paths_reach_the_worker_and_merge_unchanged_through_bash() {
     std::fs::create_dir(&odd).unwrap();
     let exe = odd.join("forensics stub");
     write_echo_program(&exe);
+    let text = |path: &Path| path.to_str().unwrap().to_owned();
     let mut job = SlurmJob::new(
         exe,
         odd.join("units $1.jsonl"),
         odd.join("results\tdir"),
-        odd.join("case\\1.fcase"),
+        text(&odd.join("case\\1.fcase")),
         "Dana \"D\" O'Neil $USER".to_owned(),
         2500,
     );
     job.max_array_size = 1001;
     let scripts = job.scripts().unwrap();
-    let text = |path: &Path| path.to_str().unwrap().to_owned();
 
     let worker = &scripts.workers[1].1.text;
     let output = Command::new("bash")
@@ -237,7 +237,7 @@ fn hostile_paths_reach_the_worker_and_merge_unchanged_through_bash() {
         "--results",
         &text(&job.results),
         "--case",
-        &text(&job.case),
+        &job.case,
         "--examiner",
         &job.examiner,
     ];
@@ -249,7 +249,7 @@ fn hostile_paths_reach_the_worker_and_merge_unchanged_through_bash() {
         "--results",
         &text(&job.results),
         "--case",
-        &text(&job.case),
+        &job.case,
     ];
     let expected_lines: Vec<&str> = merge_args.iter().chain(&status_args).copied().collect();
     assert_eq!(printed.lines().collect::<Vec<_>>(), expected_lines);
