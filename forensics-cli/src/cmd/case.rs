@@ -12,7 +12,7 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, bail};
 use forensics_core::case::ingest::{self, IngestOptions, IngestProgress};
 use forensics_core::case::keys::SigningKey;
-use forensics_core::case::verify::{VerifyOptions, verify_case_opts};
+use forensics_core::case::verify::{VerifyOptions, verify_case_opts, verify_store};
 use forensics_core::case::{Case, CaseInfo, CustodyEntry, FileQuery};
 use forensics_core::fs::Timestamp;
 use forensics_core::hash::sets::DigestSet;
@@ -110,11 +110,13 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
             expect_head,
             threads,
             json,
-        } => match (store, case) {
-            (Some(store), _) => super::case_store::verify(&store, expect_head.as_deref(), json),
-            (None, Some(case)) => verify(&case, expect_head.as_deref(), threads, json),
-            (None, None) => bail!("name the case file or --store"),
-        },
+        } => verify(
+            case.as_deref(),
+            store.as_deref(),
+            expect_head.as_deref(),
+            threads,
+            json,
+        ),
         CaseAction::Report {
             case,
             format,
@@ -393,8 +395,11 @@ impl HashSink for BarSink {
     }
 }
 
+/// `case verify` on a case file or, when `store` is set, a PostgreSQL
+/// case: chain, examiners, row records, evidence re-hashed.
 fn verify(
-    path: &Path,
+    path: Option<&Path>,
+    store: Option<&str>,
     expect_head: Option<&str>,
     threads: usize,
     json: bool,
@@ -406,13 +411,28 @@ fn verify(
     } else {
         &mut sink
     };
-    let passphrase = passphrase_for(path)?;
-    let options = VerifyOptions {
-        expect_head,
-        threads,
-        passphrase: passphrase.as_ref(),
+    let cancel = AtomicBool::new(false);
+    let report = match (store, path) {
+        (Some(store), _) => {
+            let mut opened = super::case_store::open_store(store, None)?;
+            let options = VerifyOptions {
+                expect_head,
+                threads,
+                passphrase: None,
+            };
+            verify_store(opened.as_mut(), &options, sink, &cancel)?
+        }
+        (None, Some(path)) => {
+            let passphrase = passphrase_for(path)?;
+            let options = VerifyOptions {
+                expect_head,
+                threads,
+                passphrase: passphrase.as_ref(),
+            };
+            verify_case_opts(path, &options, sink, &cancel)?
+        }
+        (None, None) => bail!("name the case file or --store"),
     };
-    let report = verify_case_opts(path, &options, sink, &AtomicBool::new(false))?;
     bar.finish_and_clear();
     if json {
         for failure in &report.failures {

@@ -11,11 +11,10 @@ use anyhow::bail;
 use forensics_core::case::CaseInfo;
 use forensics_core::case::backend::CaseStore;
 use forensics_core::case::pg::{CaseRole, PgCase, is_postgres_url};
-use serde_json::json;
 
 use super::case_access::session;
+use crate::Outcome;
 use crate::args::ExaminerArgs;
-use crate::{Outcome, output};
 
 /// `println!` that returns the error (a closed pipe) instead of panicking.
 macro_rules! say {
@@ -23,10 +22,6 @@ macro_rules! say {
         writeln!(std::io::stdout().lock(), $($arg)*)?
     };
 }
-
-/// What `case verify --store` says it has not done.
-const NOT_REHASHED: &str =
-    "evidence is not re-hashed and file rows are not checked for PostgreSQL cases yet";
 
 /// Fails when `store` is a URL carrying a password.
 pub(super) fn refuse_password(store: &str) -> anyhow::Result<()> {
@@ -128,53 +123,6 @@ pub(super) fn log(store: &str, json: bool) -> anyhow::Result<Outcome> {
     let mut case = PgCase::open(store, None)?;
     let entries = CaseStore::custody_log(&mut case)?;
     super::case::print_log(&entries, json)
-}
-
-/// `case verify --store`: the custody chain of a PostgreSQL case.
-pub(super) fn verify(
-    store: &str,
-    expect_head: Option<&str>,
-    json: bool,
-) -> anyhow::Result<Outcome> {
-    refuse_password(store)?;
-    let mut case = PgCase::open(store, None)?;
-    let report = case.verify_chain(expect_head)?;
-    if json {
-        for failure in &report.failures {
-            let mut value = serde_json::to_value(failure)?;
-            value["type"] = json!("failure");
-            output::json_line(&value)?;
-        }
-        output::json_line(&json!({
-            "type": "verify",
-            "valid": report.holds(),
-            "entries": report.entries,
-            "signed_entries": report.signed_entries,
-            "evidence_checked": 0,
-            "chain_only": true,
-            "head": report.head,
-        }))?;
-    } else if report.holds() {
-        say!(
-            "OK: {} custody entries ({} signed); chain only: {NOT_REHASHED}",
-            report.entries,
-            report.signed_entries
-        );
-    } else {
-        for (index, failure) in report.failures.iter().enumerate() {
-            let label = if index == 0 { "FAILED" } else { "also" };
-            say!("{label}: {failure}");
-        }
-        say!("(chain only: {NOT_REHASHED})");
-    }
-    if !json {
-        say!("chain head {}", report.head.as_deref().unwrap_or("(empty)"));
-    }
-    Ok(if report.holds() {
-        Outcome::Success
-    } else {
-        Outcome::FindingFailed
-    })
 }
 
 #[cfg(test)]

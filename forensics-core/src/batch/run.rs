@@ -1,6 +1,7 @@
 //! Running a unit: a worker ingests its share of the evidence into a fresh
-//! shard (a case file of its own, `<unit_id>.tmp`, renamed `<unit_id>.shard`
-//! when complete), then writes the `<unit_id>.done` record. It reads the
+//! shard (a case file of its own, `<unit_id>.<pid>.tmp`, renamed
+//! `<unit_id>.shard` when complete), then writes the `<unit_id>.done`
+//! record. It reads the
 //! evidence read-only and never opens the case.
 
 use std::io::Write;
@@ -39,7 +40,9 @@ pub struct DoneRecord {
 /// Where a unit's files are in a results folder.
 #[derive(Debug, Clone)]
 pub struct UnitFiles {
-    /// The shard being written.
+    /// The shard being written by this process (`<unit_id>.<pid>.tmp`: a
+    /// unit that a scheduler starts twice gets two shards, and whichever
+    /// done record matches the final shard counts).
     pub tmp: PathBuf,
     /// The complete shard.
     pub shard: PathBuf,
@@ -51,7 +54,7 @@ impl UnitFiles {
     /// The files of `unit_id` in `results`.
     pub fn new(results: &Path, unit_id: &str) -> Self {
         Self {
-            tmp: results.join(format!("{unit_id}.tmp")),
+            tmp: results.join(format!("{unit_id}.{}.tmp", std::process::id())),
             shard: results.join(format!("{unit_id}.shard")),
             done: results.join(format!("{unit_id}.done")),
         }
@@ -85,7 +88,9 @@ pub fn run_unit(
         });
     }
     std::fs::create_dir_all(results).map_err(io(results))?;
-    for stale in [&files.tmp, &files.shard, &files.done] {
+    // A done record that does not match the shard is stale; the shard is
+    // replaced by the rename below.
+    for stale in [&files.tmp, &files.done] {
         remove_with_sidecars(stale)?;
     }
     let host = session.host.clone();

@@ -12,8 +12,7 @@
 mod register;
 mod rows;
 mod stages;
-pub(crate) use rows::batch_digest as rows_digest;
-pub(crate) use rows::{file_rows_digest, stage_digest, stage_rows_digest};
+pub(crate) use rows::{file_rows_digest, stage_rows_digest};
 pub(crate) use stages::{file_at, file_runs_of};
 mod volume;
 

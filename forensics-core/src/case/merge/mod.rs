@@ -144,6 +144,9 @@ fn register_evidence(
         evidence_id = one_row(rows)?[0].as_i64("new evidence id")?;
         let mut values = vec![SqlValue::Integer(evidence_id)];
         values.extend_from_slice(columns);
+        // The path as planned: a worker may see the evidence under another
+        // (canonical) name; the case knows it by the plan's.
+        values[1] = shard.evidence_path.as_str().into();
         insert(
             tx,
             "evidence",
@@ -161,7 +164,7 @@ fn register_evidence(
         };
         Ok(json!({
             "evidence_id": evidence_id,
-            "path": text(0), "format": text(1), "media_size": text(2),
+            "path": shard.evidence_path, "format": text(1), "media_size": text(2),
             "md5": text(4), "sha1": text(5), "sha256": text(6), "blake3": text(7),
             "stored_hashes": {"md5": text(8), "sha1": text(9), "sha256": text(10)},
             "metadata": text(11),

@@ -118,10 +118,10 @@ impl PgCase {
         Ok(head)
     }
 
-    /// Re-walks the custody chain: sequence, links, hashes, key
-    /// registrations, signatures, and the examiners table (the checks of
-    /// [`crate::case::verify::verify_case`] that need no evidence; file rows
-    /// and evidence are not re-checked for PostgreSQL cases yet).
+    /// Verifies the case as [`crate::case::verify::verify_case`] verifies a
+    /// case file: the custody chain (sequence, links, hashes, key
+    /// registrations, signatures), the examiners table, the stored rows
+    /// against their custody records, and the evidence re-hashed.
     pub fn verify_chain(
         &mut self,
         expect_head: Option<&str>,

@@ -17,8 +17,9 @@
 //!    (`custody_log.seq` being the primary key, a fork could not even be
 //!    stored). The custody log is append-only: triggers refuse `UPDATE`,
 //!    `DELETE` and `TRUNCATE`.
-//! 4. [`PgCase::verify_chain`] re-walks the chain with the same checks as
-//!    the SQLite verification ([`crate::case::verify::verify_store_chain`]).
+//! 4. [`PgCase::verify_chain`] runs the same checks as the SQLite
+//!    verification ([`crate::case::verify::verify_store`]): chain, examiners,
+//!    row records, evidence re-hashed.
 //!
 //! Over TCP, connections use TLS when the server offers it and always
 //! verify the server's certificate, against the system's authorities or

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::OpenFlags;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -19,10 +19,11 @@ mod rows;
 mod store;
 use chain::ChainState;
 use rows::{check_rows, check_stage_rows};
-pub use store::{read_custody_log, verify_store_chain};
+pub use store::{read_custody_log, verify_store, verify_store_chain};
 
+use super::backend::{SqliteTx, StoreTx};
 use super::crypt::{self, Passphrase};
-use super::custody::{self, CustodyEntry};
+use super::custody::CustodyEntry;
 use super::{Error, Result};
 use crate::evidence;
 use crate::hash::{self, Algorithm, HashOptions, HashSink, NoSink};
@@ -153,39 +154,98 @@ pub fn verify_case_opts(
         return Err(crypt::passphrase_needed(path));
     }
     let conn = crypt::open_connection(path, OpenFlags::SQLITE_OPEN_READ_ONLY, passphrase)?;
-    let entries = custody::read_all(&conn).map_err(|e| Error::NotACase {
+    let snapshot = read_snapshot(&mut SqliteTx::new(&conn, path)).map_err(|e| Error::NotACase {
         path: path.to_path_buf(),
         what: e.to_string(),
     })?;
+    drop(conn);
+    Ok(check_snapshot(snapshot, expect_head, threads, sink, cancel))
+}
+
+/// What verification reads from a case, in one snapshot.
+struct Snapshot {
+    entries: Vec<CustodyEntry>,
+    /// Key id → public key, from the examiners table.
+    examiners: BTreeMap<String, String>,
+    /// Failures of the stored rows against their custody records.
+    row_failures: Vec<Failure>,
+    /// Each evidence row: object id, path, and the four digests.
+    evidence: Vec<(i64, String, Vec<String>)>,
+}
+
+/// Reads the custody log, the examiners and the evidence rows, and checks
+/// the stored rows against the counts and digests the log records.
+fn read_snapshot(tx: &mut dyn StoreTx) -> Result<Snapshot> {
+    let entries = store::read_custody_log(tx)?;
+    let mut examiners = BTreeMap::new();
+    for row in tx.query(
+        "SELECT key_id, public_key FROM examiners ORDER BY key_id",
+        &[],
+    )? {
+        if let [key_id, public_key] = row.as_slice() {
+            examiners.insert(
+                key_id.as_text("key_id")?.to_string(),
+                public_key.as_text("public_key")?.to_string(),
+            );
+        }
+    }
+    let mut row_failures = Vec::new();
+    check_rows(tx, &entries, &mut row_failures)?;
+    check_stage_rows(tx, &entries, &mut row_failures)?;
+    let mut evidence = Vec::new();
+    for row in tx.query(
+        "SELECT object_id, path, md5, sha1, sha256, blake3 FROM evidence ORDER BY object_id",
+        &[],
+    )? {
+        if let [id, path, digests @ ..] = row.as_slice() {
+            let digests = digests
+                .iter()
+                .map(|d| d.as_text("evidence digest").map(str::to_string))
+                .collect::<Result<Vec<_>>>()?;
+            evidence.push((
+                id.as_i64("evidence id")?,
+                path.as_text("path")?.to_string(),
+                digests,
+            ));
+        }
+    }
+    Ok(Snapshot {
+        entries,
+        examiners,
+        row_failures,
+        evidence,
+    })
+}
+
+/// The checks on a snapshot: the chain (and its head), the examiners, the
+/// rows, then each evidence item re-hashed.
+fn check_snapshot(
+    snapshot: Snapshot,
+    expect_head: Option<&str>,
+    threads: usize,
+    sink: &mut dyn HashSink,
+    cancel: &AtomicBool,
+) -> VerifyReport {
     let mut failures = Vec::new();
     let mut chain = ChainState::default();
-    let head = check_chain(&entries, expect_head, &mut chain, &mut failures);
-    check_examiners(&conn, &chain, &mut failures).map_err(Error::sqlite(path))?;
-    check_rows(&conn, &entries, &mut failures).map_err(Error::sqlite(path))?;
-    check_stage_rows(&conn, &entries, &mut failures).map_err(Error::sqlite(path))?;
-    let evidence_checked = check_evidence(&conn, &entries, threads, sink, cancel, &mut failures)
-        .map_err(Error::sqlite(path))?;
-    Ok(VerifyReport {
-        entries: entries.len() as u64,
+    let head = check_chain(&snapshot.entries, expect_head, &mut chain, &mut failures);
+    failures.extend(examiners_failure(&snapshot.examiners, &chain));
+    failures.extend(snapshot.row_failures);
+    let evidence_checked = check_evidence(
+        &snapshot.entries,
+        &snapshot.evidence,
+        threads,
+        sink,
+        cancel,
+        &mut failures,
+    );
+    VerifyReport {
+        entries: snapshot.entries.len() as u64,
         signed_entries: chain.signed,
         head,
         evidence_checked,
         failures,
-    })
-}
-
-/// The examiners table must hold exactly the keys registered in the chain.
-fn check_examiners(
-    conn: &Connection,
-    chain: &ChainState,
-    failures: &mut Vec<Failure>,
-) -> rusqlite::Result<()> {
-    let mut statement = conn.prepare("SELECT key_id, public_key FROM examiners ORDER BY key_id")?;
-    let table: BTreeMap<String, String> = statement
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    failures.extend(examiners_failure(&table, chain));
-    Ok(())
+    }
 }
 
 /// Walks `entries` with `chain`, stopping at the first entry that fails,
@@ -238,13 +298,13 @@ fn examiners_failure(table: &BTreeMap<String, String>, chain: &ChainState) -> Op
 /// Re-hashes each evidence item registered in the chain and compares the
 /// digests with the intake entry and the evidence table.
 fn check_evidence(
-    conn: &Connection,
     entries: &[CustodyEntry],
+    evidence_rows: &[(i64, String, Vec<String>)],
     threads: usize,
     sink: &mut dyn HashSink,
     cancel: &AtomicBool,
     failures: &mut Vec<Failure>,
-) -> rusqlite::Result<u64> {
+) -> u64 {
     let mut checked = 0u64;
     let mut registered = Vec::new();
     for entry in entries.iter().filter(|e| e.action == "add_evidence") {
@@ -273,15 +333,12 @@ fn check_evidence(
                 (a, hex.to_string())
             })
             .collect();
-        let table: Option<Vec<String>> = conn
-            .query_row(
-                "SELECT md5, sha1, sha256, blake3 FROM evidence WHERE object_id = ?1 AND path = ?2",
-                params![object_id, path],
-                |row| Ok(vec![row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?]),
-            )
-            .ok();
+        let table = evidence_rows
+            .iter()
+            .find(|(id, row_path, _)| *id == object_id && *row_path == path)
+            .map(|(_, _, digests)| digests);
         let intake_hex: Vec<String> = intake.iter().map(|(_, h)| h.clone()).collect();
-        if table.as_ref() != Some(&intake_hex) {
+        if table != Some(&intake_hex) {
             failures.push(fail(
                 "the evidence table no longer holds the intake digests of the custody log".into(),
             ));
@@ -313,17 +370,16 @@ fn check_evidence(
             Err(error) => failures.push(fail(format!("cannot be re-hashed: {error}"))),
         }
     }
-    let mut statement = conn.prepare("SELECT object_id, path FROM evidence ORDER BY object_id")?;
-    let rows: Vec<(i64, String)> = statement
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (object_id, path) in rows {
-        if !registered.contains(&object_id) {
+    for (object_id, path, _) in evidence_rows {
+        if !registered.contains(object_id) {
             failures.push(Failure {
-                subject: Subject::Evidence { object_id, path },
+                subject: Subject::Evidence {
+                    object_id: *object_id,
+                    path: path.clone(),
+                },
                 message: "no custody entry registers this evidence".into(),
             });
         }
     }
-    Ok(checked)
+    checked
 }

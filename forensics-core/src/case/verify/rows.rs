@@ -1,20 +1,30 @@
 //! Stored rows against their custody entries: every ingest batch's file
 //! rows, and every carve and scan stage's rows, by count and BLAKE3.
 
-use rusqlite::Connection;
 use serde_json::Value;
 
 use super::{Failure, Subject};
+use crate::case::Result;
+use crate::case::backend::StoreTx;
 use crate::case::custody::CustodyEntry;
-use crate::case::ingest::{rows_digest, stage_digest};
+use crate::case::ingest::{file_rows_digest, stage_rows_digest};
+
+/// `SELECT count(*)` of `table`.
+fn count_rows(tx: &mut dyn StoreTx, table: &str) -> Result<u64> {
+    let rows = tx.query(&format!("SELECT count(*) FROM {table}"), &[])?;
+    let count = rows.first().and_then(|row| row.first());
+    Ok(count
+        .map_or(Ok(0), |value| value.as_i64("row count"))?
+        .max(0) as u64)
+}
 
 /// Each `ingest_batch` entry's file rows must still digest to what it
 /// recorded, and no file row may lie outside every batch.
 pub(super) fn check_rows(
-    conn: &Connection,
+    tx: &mut dyn StoreTx,
     entries: &[CustodyEntry],
     failures: &mut Vec<Failure>,
-) -> rusqlite::Result<()> {
+) -> Result<()> {
     let mut covered = 0u64;
     for (seq, details) in recorded_rows(entries, "ingest_batch", "file_batches") {
         let number = |name: &str| details.get(name).and_then(Value::as_u64).unwrap_or(0);
@@ -26,8 +36,8 @@ pub(super) fn check_rows(
             .get("rows_blake3")
             .and_then(Value::as_str)
             .unwrap_or("");
-        let (count, digest) = rows_digest(
-            conn,
+        let (count, digest) = file_rows_digest(
+            tx,
             fs_id,
             number("first_walk_index"),
             number("last_walk_index"),
@@ -46,8 +56,8 @@ pub(super) fn check_rows(
             return Ok(());
         }
     }
-    let total: i64 = conn.query_row("SELECT count(*) FROM files", [], |row| row.get(0))?;
-    if total as u64 != covered {
+    let total = count_rows(tx, "files")?;
+    if total != covered {
         failures.push(Failure {
             subject: Subject::Rows { seq: 0 },
             message: format!(
@@ -61,10 +71,10 @@ pub(super) fn check_rows(
 /// The rows each `carve` and `scan` entry recorded (count and BLAKE3) must
 /// be the rows in the case; rows no entry records are reported too.
 pub(super) fn check_stage_rows(
-    conn: &Connection,
+    tx: &mut dyn StoreTx,
     entries: &[CustodyEntry],
     failures: &mut Vec<Failure>,
-) -> rusqlite::Result<()> {
+) -> Result<()> {
     for (action, table, count_field) in [
         ("carve", "carved_files", "carved_files"),
         ("scan", "features", "features"),
@@ -88,7 +98,7 @@ pub(super) fn check_stage_rows(
                 .get("rows_blake3")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            let (count, digest) = stage_digest(conn, table, evidence_id, indexes)?;
+            let (count, digest) = stage_rows_digest(tx, table, evidence_id, indexes)?;
             covered += recorded_count;
             if count != recorded_count || digest != recorded {
                 failures.push(Failure {
@@ -100,9 +110,8 @@ pub(super) fn check_stage_rows(
                 });
             }
         }
-        let sql = format!("SELECT count(*) FROM {table}");
-        let total: i64 = conn.query_row(&sql, [], |row| row.get(0))?;
-        if u64::try_from(total).unwrap_or(0) != covered {
+        let total = count_rows(tx, table)?;
+        if total != covered {
             failures.push(Failure {
                 subject: Subject::Rows { seq: 0 },
                 message: format!(

@@ -1,15 +1,14 @@
-//! The chain part of [`super::verify_case`] for any [`CaseStore`] (SQLite or
-//! PostgreSQL): the custody log and the examiners table are read through
-//! portable SQL in one snapshot and walked with the same checks. File rows
-//! and evidence are not looked at here.
+//! [`super::verify_case`] for any [`CaseStore`] (SQLite or PostgreSQL): the
+//! custody log, the examiners, the row records and the evidence rows are
+//! read through portable SQL in one snapshot and checked the same way.
 
-use std::collections::BTreeMap;
+use std::sync::atomic::AtomicBool;
 
-use super::chain::ChainState;
-use super::{Failure, VerifyReport, check_chain, examiners_failure};
+use super::{VerifyOptions, VerifyReport, check_snapshot, read_snapshot};
 use crate::case::backend::{CaseStore, SqlValue, StoreTx};
 use crate::case::custody::CustodyEntry;
 use crate::case::{Error, Result};
+use crate::hash::{HashSink, NoSink};
 
 /// Every custody entry of the store `tx` reads, in `seq` order.
 pub fn read_custody_log(tx: &mut dyn StoreTx) -> Result<Vec<CustodyEntry>> {
@@ -59,41 +58,39 @@ fn opt_text(value: &SqlValue, what: &str) -> Result<Option<String>> {
     }
 }
 
-/// Verifies the custody chain of `store` (sequence, links, entry hashes,
-/// key registrations, signatures, the examiners table); with `expect_head`,
-/// also that the chain ends in that hash. `evidence_checked` is 0: evidence
-/// is not re-hashed and file rows are not checked.
+/// Verifies `store` as [`super::verify_case_opts`] verifies a case file:
+/// the custody chain (and head), the examiners, the stored rows against
+/// their custody records, and each evidence item re-hashed. The reads are
+/// one snapshot; hashing happens after it.
+pub fn verify_store(
+    store: &mut dyn CaseStore,
+    options: &VerifyOptions<'_>,
+    sink: &mut dyn HashSink,
+    cancel: &AtomicBool,
+) -> Result<VerifyReport> {
+    let mut snapshot = None;
+    store.read(&mut |tx| {
+        snapshot = Some(read_snapshot(tx)?);
+        Ok(())
+    })?;
+    let snapshot = snapshot.ok_or_else(|| Error::Invalid("no snapshot read".into()))?;
+    Ok(check_snapshot(
+        snapshot,
+        options.expect_head,
+        options.threads,
+        sink,
+        cancel,
+    ))
+}
+
+/// [`verify_store`] with `expect_head` only, no progress and no cancel.
 pub fn verify_store_chain(
     store: &mut dyn CaseStore,
     expect_head: Option<&str>,
 ) -> Result<VerifyReport> {
-    let mut entries = Vec::new();
-    let mut examiners = BTreeMap::new();
-    store.read(&mut |tx| {
-        entries = read_custody_log(tx)?;
-        examiners.clear();
-        for row in tx.query(
-            "SELECT key_id, public_key FROM examiners ORDER BY key_id",
-            &[],
-        )? {
-            if let [key_id, public_key] = row.as_slice() {
-                examiners.insert(
-                    key_id.as_text("key_id")?.to_string(),
-                    public_key.as_text("public_key")?.to_string(),
-                );
-            }
-        }
-        Ok(())
-    })?;
-    let mut failures: Vec<Failure> = Vec::new();
-    let mut chain = ChainState::default();
-    let head = check_chain(&entries, expect_head, &mut chain, &mut failures);
-    failures.extend(examiners_failure(&examiners, &chain));
-    Ok(VerifyReport {
-        entries: entries.len() as u64,
-        signed_entries: chain.signed,
-        head,
-        evidence_checked: 0,
-        failures,
-    })
+    let options = VerifyOptions {
+        expect_head,
+        ..VerifyOptions::default()
+    };
+    verify_store(store, &options, &mut NoSink, &AtomicBool::new(false))
 }
