@@ -61,8 +61,8 @@ pub(crate) enum CaseAction {
     Add(CaseAddArgs),
     /// List the files in the case.
     Ls {
-        /// The case file.
-        case: PathBuf,
+        /// The case file, or a PostgreSQL store (as for `case tag`).
+        case: String,
         /// Only paths matching this glob (`*`, `?`, `[..]`; case-sensitive).
         #[arg(long, value_name = "GLOB")]
         path: Option<String>,
@@ -166,8 +166,8 @@ pub(crate) enum CaseAction {
     /// Write a report of the case: self-contained HTML, DFXML or CASE/UCO
     /// JSON-LD. The evidence is re-hashed first unless `--no-verify`.
     Report {
-        /// The case file.
-        case: PathBuf,
+        /// The case file, or a PostgreSQL store (as for `case tag`).
+        case: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
         format: ReportFormat,
@@ -186,8 +186,8 @@ pub(crate) enum CaseAction {
     },
     /// Timeline of every file of the case, across all its evidence.
     Timeline {
-        /// The case file.
-        case: PathBuf,
+        /// The case file, or a PostgreSQL store (as for `case tag`).
+        case: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = TimelineFormat::Bodyfile)]
         format: TimelineFormat,
@@ -195,8 +195,8 @@ pub(crate) enum CaseAction {
     /// Export a sealed ZIP bundle: report, files, manifest with digests,
     /// custody log; the manifest's hash is recorded in the custody log.
     Export {
-        /// The case file.
-        case: PathBuf,
+        /// The case file, or a PostgreSQL store (as for `case tag`).
+        case: String,
         /// The bundle to create (never overwritten).
         #[arg(long)]
         out: PathBuf,

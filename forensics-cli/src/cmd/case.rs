@@ -133,10 +133,7 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
             no_verify,
             threads,
             who,
-        } => {
-            let case = open_for_change(&case, &who)?;
-            super::case_report::export(case, &out, tagged_only, !no_verify, threads)
-        }
+        } => super::case_report::export(&case, &who, &out, tagged_only, !no_verify, threads),
         CaseAction::VerifyBundle { bundle, json } => {
             super::case_report::verify_bundle(&bundle, json)
         }
@@ -308,9 +305,13 @@ fn add(args: &CaseAddArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn ls(path: &Path, query: &FileQuery, json: bool) -> anyhow::Result<Outcome> {
-    let case = open_case(path)?;
-    for row in case.files(query)? {
+/// `case ls` on a case file or a PostgreSQL store.
+fn ls(target: &str, query: &FileQuery, json: bool) -> anyhow::Result<Outcome> {
+    let mut store = super::case_store::open_store(target, None)?;
+    let rows = forensics_core::case::query::read_with(store.as_mut(), |tx| {
+        forensics_core::case::query::files(tx, query)
+    })?;
+    for row in rows {
         if json {
             output::json_line(&row)?;
         } else {
