@@ -8,6 +8,7 @@ mod carve_corpus;
 mod carve_unallocated;
 mod case_cli;
 mod case_encrypted;
+mod case_read_pg;
 mod case_stages;
 mod corpus_score;
 mod determinism;
