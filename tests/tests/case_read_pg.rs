@@ -12,9 +12,7 @@ use corpus::ScenarioOptions;
 use forensics_e2e::{forensics_exe, json_lines};
 use serde_json::Value;
 
-#[path = "../../forensics-core/tests/pg_cluster.rs"]
-#[allow(dead_code)]
-mod pg_cluster;
+use crate::pg_cluster;
 
 fn run(args: &[&str]) -> Output {
     let output = Command::new(forensics_exe())
@@ -97,8 +95,9 @@ fn reads(target: &str, log: &[&str], out: &Path) -> Reads {
 /// The length of `2026-11-28T21:59:12` (an RFC 3339 time to the second).
 const SECONDS_LEN: usize = 19;
 
-/// `text` with every RFC 3339 UTC time at or after `since` replaced by
-/// `<now>`: the wall-clock times of this test's own actions.
+/// `text` with every RFC 3339 UTC time at or after `since` (a day,
+/// `YYYY-MM-DD`) replaced by `<now>`: the wall-clock times of this test's
+/// own actions.
 fn blank_times_since(text: &str, since: &str) -> String {
     let is_time = |at: &str| {
         at.len() >= SECONDS_LEN
@@ -153,13 +152,6 @@ fn case_reads_on_postgresql_equal_those_on_sqlite() {
     let Some(cluster) = pg_cluster::shared() else {
         return;
     };
-    let now_seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let since = forensics_core::fs::Timestamp::from_unix_seconds(now_seconds as i64 - 1)
-        .unwrap()
-        .to_rfc3339();
     let dir = tempfile::tempdir().unwrap();
     let disk = corpus::generate("disk-mbr", &ScenarioOptions::with_seed(5), dir.path()).unwrap();
     let disk = dir.path().join(&disk.image_files[0]);
@@ -169,6 +161,10 @@ fn case_reads_on_postgresql_equal_those_on_sqlite() {
     let url = cluster.create_database("read");
     run(&["case", "init", single, "--case-number", "READ-1"]);
     run(&["case", "init", "--store", &url, "--case-number", "READ-1"]);
+    // The day this test began (its first custody entry): the corpus's own
+    // times lie years before it, so any time from then on is this run's.
+    let created = json_lines(&run(&["case", "log", single, "--json"]).stdout);
+    let since = created[0]["at_utc"].as_str().unwrap()[..10].to_string();
     for target in [single, url.as_str()] {
         run(&[
             "case", "add", target, disk, "--scan", "--carve", "--jobs", "2",

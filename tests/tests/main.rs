@@ -22,3 +22,7 @@ mod report_exchange;
 mod scan_corpus;
 mod scan_pathological;
 mod scan_recursion;
+
+/// The throwaway PostgreSQL cluster of the tests that need one.
+#[path = "../../forensics-core/tests/pg_cluster.rs"]
+mod pg_cluster;

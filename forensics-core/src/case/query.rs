@@ -126,6 +126,10 @@ fn lists_by_object(tx: &mut dyn StoreTx, sql: &str) -> Result<BTreeMap<i64, Vec<
     Ok(lists)
 }
 
+/// Where a file comes in [`files`]: evidence, volume offset, path (bytes),
+/// walk index, object id.
+type FileOrder = (i64, i64, String, i64, i64);
+
 /// Files matching `query`, sorted by evidence, volume offset, path (bytes),
 /// walk order.
 pub fn files(tx: &mut dyn StoreTx, query: &FileQuery) -> Result<Vec<FileRow>> {
@@ -174,8 +178,7 @@ pub fn files(tx: &mut dyn StoreTx, query: &FileQuery) -> Result<Vec<FileRow>> {
         conditions.join(" AND ")
     );
     let glob = query.path_glob.as_deref().map(Glob::new);
-    // (evidence, volume offset, path, walk index, object) → row.
-    let mut sorted: Vec<((i64, i64, String, i64, i64), FileRow)> = Vec::new();
+    let mut sorted: Vec<(FileOrder, FileRow)> = Vec::new();
     each_row(tx, &sql, &values, &mut |row| {
         let path = row.text(4, "path")?;
         if glob.as_ref().is_some_and(|glob| !glob.matches(&path)) {
