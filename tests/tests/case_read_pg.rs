@@ -147,6 +147,29 @@ fn normalised(report: &str, since: &str) -> String {
     blank_between(&report, "<command_line>", "</command_line>")
 }
 
+/// A new database whose default collation is ICU German, where an SQL
+/// `ORDER BY path` would order unlike SQLite's bytes (case and accents
+/// folded first), so the test sees whether text is ordered in Rust; a
+/// plain database when the server has no ICU.
+fn database_with_natural_collation(cluster: &pg_cluster::PgCluster) -> String {
+    let name = "t_read_icu_de";
+    let created = postgres::Client::connect(&cluster.url("postgres"), postgres::NoTls).and_then(
+        |mut client| {
+            client.batch_execute(&format!(
+                "CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu \
+                 ICU_LOCALE 'de-DE' LOCALE 'C'"
+            ))
+        },
+    );
+    match created {
+        Ok(()) => cluster.url(name),
+        Err(error) => {
+            eprintln!("no ICU collation ({error}): a database ordering by bytes");
+            cluster.create_database("read")
+        }
+    }
+}
+
 #[test]
 fn case_reads_on_postgresql_equal_those_on_sqlite() {
     let Some(cluster) = pg_cluster::shared() else {
@@ -158,7 +181,7 @@ fn case_reads_on_postgresql_equal_those_on_sqlite() {
     let disk = disk.to_str().unwrap();
     let single = dir.path().join("single.case");
     let single = single.to_str().unwrap();
-    let url = cluster.create_database("read");
+    let url = database_with_natural_collation(&cluster);
     run(&["case", "init", single, "--case-number", "READ-1"]);
     run(&["case", "init", "--store", &url, "--case-number", "READ-1"]);
     // The day this test began (its first custody entry): the corpus's own
