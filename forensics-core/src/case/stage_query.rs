@@ -113,6 +113,12 @@ pub fn feature_histogram(tx: &mut dyn StoreTx, max_per_kind: usize) -> Result<Ve
             })
         },
     )?;
+    Ok(top_per_kind(counts, max_per_kind))
+}
+
+/// The `max_per_kind` most frequent of `counts` per kind: by kind, count
+/// (descending), value (bytes).
+fn top_per_kind(mut counts: Vec<FeatureCount>, max_per_kind: usize) -> Vec<FeatureCount> {
     counts.sort_by(|a, b| {
         a.kind
             .cmp(&b.kind)
@@ -133,7 +139,7 @@ pub fn feature_histogram(tx: &mut dyn StoreTx, max_per_kind: usize) -> Result<Ve
             histogram.push(count);
         }
     }
-    Ok(histogram)
+    histogram
 }
 
 impl Case {
@@ -145,5 +151,46 @@ impl Case {
     /// The feature histogram ([`feature_histogram`]).
     pub fn feature_histogram(&self, max_per_kind: usize) -> Result<Vec<FeatureCount>> {
         feature_histogram(&mut self.reader(), max_per_kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(kind: &str, value: &str, count: u64) -> FeatureCount {
+        FeatureCount {
+            kind: kind.into(),
+            value: value.into(),
+            count,
+        }
+    }
+
+    #[test]
+    fn histogram_keeps_the_most_frequent_per_kind_ties_by_bytes() {
+        let counts = vec![
+            count("url", "b", 2),
+            count("email", "z@x", 1),
+            count("email", "a@x", 5),
+            count("email", "B@x", 1),
+            count("url", "A", 2),
+            count("url", "c", 9),
+            count("email", "\u{e4}@x", 1),
+        ];
+        let top = top_per_kind(counts, 2);
+        let listed: Vec<(&str, &str, u64)> = top
+            .iter()
+            .map(|c| (c.kind.as_str(), c.value.as_str(), c.count))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("email", "a@x", 5),
+                ("email", "B@x", 1),
+                ("url", "c", 9),
+                ("url", "A", 2)
+            ]
+        );
+        assert!(top_per_kind(vec![count("url", "a", 1)], 0).is_empty());
     }
 }
