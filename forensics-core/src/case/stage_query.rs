@@ -101,7 +101,7 @@ pub fn carved_files(tx: &mut dyn StoreTx) -> Result<Vec<CarvedRow>> {
 /// then count (descending), then value (bytes) — bulk_extractor's
 /// histograms. Counted by the store, ranked in Rust.
 pub fn feature_histogram(tx: &mut dyn StoreTx, max_per_kind: usize) -> Result<Vec<FeatureCount>> {
-    let mut counts = map_rows(
+    let counts = map_rows(
         tx,
         "SELECT kind, value, count(*) FROM features GROUP BY kind, value",
         &[],
