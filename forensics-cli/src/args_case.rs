@@ -61,8 +61,8 @@ pub(crate) enum CaseAction {
     Add(CaseAddArgs),
     /// List the files in the case.
     Ls {
-        /// The case file.
-        case: PathBuf,
+        /// The case file, or a PostgreSQL store (as for `case tag`).
+        case: String,
         /// Only paths matching this glob (`*`, `?`, `[..]`; case-sensitive).
         #[arg(long, value_name = "GLOB")]
         path: Option<String>,
@@ -134,9 +134,9 @@ pub(crate) enum CaseAction {
     },
     /// Print the custody log and its head.
     Log {
-        /// The case file.
+        /// The case file, or a PostgreSQL store (as for `case tag`).
         #[arg(required_unless_present = "store")]
-        case: Option<PathBuf>,
+        case: Option<String>,
         /// A PostgreSQL case instead of a file (as for `case init --store`).
         #[arg(long, value_name = "URL|SOCKET_DIR", conflicts_with = "case")]
         store: Option<String>,
@@ -146,11 +146,10 @@ pub(crate) enum CaseAction {
     },
     /// Re-walk the custody chain and re-hash the evidence (exit 1 if anything fails).
     Verify {
-        /// The case file.
+        /// The case file, or a PostgreSQL store (as for `case tag`).
         #[arg(required_unless_present = "store")]
-        case: Option<PathBuf>,
-        /// A PostgreSQL case instead of a file (as for `case init --store`):
-        /// the custody chain is verified, evidence is not re-hashed yet.
+        case: Option<String>,
+        /// A PostgreSQL case instead of a file (as for `case init --store`).
         #[arg(long, value_name = "URL|SOCKET_DIR", conflicts_with = "case")]
         store: Option<String>,
         /// The chain head recorded elsewhere (a report, a log export).
@@ -166,8 +165,8 @@ pub(crate) enum CaseAction {
     /// Write a report of the case: self-contained HTML, DFXML or CASE/UCO
     /// JSON-LD. The evidence is re-hashed first unless `--no-verify`.
     Report {
-        /// The case file.
-        case: PathBuf,
+        /// The case file, or a PostgreSQL store (as for `case tag`).
+        case: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
         format: ReportFormat,
@@ -186,8 +185,8 @@ pub(crate) enum CaseAction {
     },
     /// Timeline of every file of the case, across all its evidence.
     Timeline {
-        /// The case file.
-        case: PathBuf,
+        /// The case file, or a PostgreSQL store (as for `case tag`).
+        case: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = TimelineFormat::Bodyfile)]
         format: TimelineFormat,
@@ -195,8 +194,8 @@ pub(crate) enum CaseAction {
     /// Export a sealed ZIP bundle: report, files, manifest with digests,
     /// custody log; the manifest's hash is recorded in the custody log.
     Export {
-        /// The case file.
-        case: PathBuf,
+        /// The case file, or a PostgreSQL store (as for `case tag`).
+        case: String,
         /// The bundle to create (never overwritten).
         #[arg(long)]
         out: PathBuf,

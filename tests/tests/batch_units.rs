@@ -252,8 +252,7 @@ fn units_run_anyhow_merge_into_the_case_a_single_ingest_makes() {
     );
 }
 
-#[path = "../../forensics-core/tests/pg_cluster.rs"]
-mod pg_cluster;
+use crate::pg_cluster;
 
 /// The same units merged into a PostgreSQL case (a throwaway cluster):
 /// twice, the second time a no-op, and the case equal to a single SQLite

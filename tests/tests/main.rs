@@ -8,6 +8,7 @@ mod carve_corpus;
 mod carve_unallocated;
 mod case_cli;
 mod case_encrypted;
+mod case_read_pg;
 mod case_stages;
 mod corpus_score;
 mod determinism;
@@ -22,3 +23,7 @@ mod scan_corpus;
 mod scan_pathological;
 mod scan_recursion;
 mod slurm;
+
+/// The throwaway PostgreSQL cluster of the tests that need one.
+#[path = "../../forensics-core/tests/pg_cluster.rs"]
+mod pg_cluster;

@@ -99,10 +99,12 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
             rights,
             who,
         } => super::case_store::grant(&store, &role, rights, &who),
-        CaseAction::Log { case, store, json } => match (store, case) {
-            (Some(store), _) => super::case_store::log(&store, json),
-            (None, Some(case)) => log(&case, json),
-            (None, None) => bail!("name the case file or --store"),
+        CaseAction::Log { case, store, json } => match store.or(case) {
+            Some(target) if super::case_store::is_store(&target) => {
+                super::case_store::log(&target, json)
+            }
+            Some(case) => log(Path::new(&case), json),
+            None => bail!("name the case file or --store"),
         },
         CaseAction::Verify {
             case,
@@ -110,13 +112,12 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
             expect_head,
             threads,
             json,
-        } => verify(
-            case.as_deref(),
-            store.as_deref(),
-            expect_head.as_deref(),
-            threads,
-            json,
-        ),
+        } => {
+            let target = store.or(case);
+            let store = target.as_deref().filter(|t| super::case_store::is_store(t));
+            let file = target.as_deref().filter(|_| store.is_none()).map(Path::new);
+            verify(file, store, expect_head.as_deref(), threads, json)
+        }
         CaseAction::Report {
             case,
             format,
@@ -133,10 +134,7 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
             no_verify,
             threads,
             who,
-        } => {
-            let case = open_for_change(&case, &who)?;
-            super::case_report::export(case, &out, tagged_only, !no_verify, threads)
-        }
+        } => super::case_report::export(&case, &who, &out, tagged_only, !no_verify, threads),
         CaseAction::VerifyBundle { bundle, json } => {
             super::case_report::verify_bundle(&bundle, json)
         }
@@ -308,9 +306,13 @@ fn add(args: &CaseAddArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-fn ls(path: &Path, query: &FileQuery, json: bool) -> anyhow::Result<Outcome> {
-    let case = open_case(path)?;
-    for row in case.files(query)? {
+/// `case ls` on a case file or a PostgreSQL store.
+fn ls(target: &str, query: &FileQuery, json: bool) -> anyhow::Result<Outcome> {
+    let mut store = super::case_store::open_store(target, None)?;
+    let rows = forensics_core::case::query::read_with(store.as_mut(), |tx| {
+        forensics_core::case::query::files(tx, query)
+    })?;
+    for row in rows {
         if json {
             output::json_line(&row)?;
         } else {

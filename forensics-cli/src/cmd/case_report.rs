@@ -6,8 +6,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
-use forensics_core::case::Case;
-use forensics_core::case::verify::{VerifyOptions, VerifyReport, verify_case_opts};
+use forensics_core::case::verify::{VerifyOptions, VerifyReport, verify_case_opts, verify_store};
 use forensics_core::hash::NoSink;
 use forensics_core::report::bundle::{self, ExportOptions};
 use forensics_core::report::{
@@ -16,22 +15,40 @@ use forensics_core::report::{
 };
 use serde_json::json;
 
-use super::case_access::{open_case, passphrase_for};
-use crate::args::{ReportFormat, TimelineFormat};
+use super::case_access::passphrase_for;
+use super::case_store::{is_store, open_store};
+use crate::args::{ExaminerArgs, ReportFormat, TimelineFormat};
 use crate::{Outcome, output};
 
-/// Verifies the case (chain and evidence re-hash) unless told not to.
-fn verification(case: &Path, verify: bool, threads: usize) -> anyhow::Result<Option<VerifyReport>> {
+/// Verifies the case at `target`, a case file or a PostgreSQL store (chain
+/// and evidence re-hash) unless told not to.
+fn verification(
+    target: &str,
+    verify: bool,
+    threads: usize,
+) -> anyhow::Result<Option<VerifyReport>> {
     if !verify {
         return Ok(None);
     }
-    let passphrase = passphrase_for(case)?;
-    let options = VerifyOptions {
-        expect_head: None,
-        threads,
-        passphrase: passphrase.as_ref(),
+    let cancel = AtomicBool::new(false);
+    let report = if is_store(target) {
+        let mut store = open_store(target, None)?;
+        let options = VerifyOptions {
+            expect_head: None,
+            threads,
+            passphrase: None,
+        };
+        verify_store(store.as_mut(), &options, &mut NoSink, &cancel)?
+    } else {
+        let case = Path::new(target);
+        let passphrase = passphrase_for(case)?;
+        let options = VerifyOptions {
+            expect_head: None,
+            threads,
+            passphrase: passphrase.as_ref(),
+        };
+        verify_case_opts(case, &options, &mut NoSink, &cancel)?
     };
-    let report = verify_case_opts(case, &options, &mut NoSink, &AtomicBool::new(false))?;
     if !report.holds() {
         eprintln!(
             "forensics: warning: the case does not verify ({} failures); the report says so",
@@ -46,16 +63,20 @@ fn creator() -> Creator {
 }
 
 pub(crate) fn report(
-    case_path: &Path,
+    target: &str,
     format: ReportFormat,
     out: &Path,
     tagged_only: bool,
     verify: bool,
     threads: usize,
 ) -> anyhow::Result<Outcome> {
-    let verified = verification(case_path, verify, threads)?;
-    let case = open_case(case_path)?;
-    let data = ReportData::load(&case, ReportOptions { tagged_only }, verified.as_ref())?;
+    let verified = verification(target, verify, threads)?;
+    let mut store = open_store(target, None)?;
+    let data = ReportData::load_store(
+        store.as_mut(),
+        ReportOptions { tagged_only },
+        verified.as_ref(),
+    )?;
     let creator = creator();
     // Written beside the target and renamed when complete: a failed run
     // never leaves a truncated report under the requested name.
@@ -88,9 +109,9 @@ pub(crate) fn report(
     Ok(Outcome::Success)
 }
 
-pub(crate) fn timeline(case_path: &Path, format: TimelineFormat) -> anyhow::Result<Outcome> {
-    let case = open_case(case_path)?;
-    let data = ReportData::load(&case, ReportOptions::default(), None)?;
+pub(crate) fn timeline(target: &str, format: TimelineFormat) -> anyhow::Result<Outcome> {
+    let mut store = open_store(target, None)?;
+    let data = ReportData::load_store(store.as_mut(), ReportOptions::default(), None)?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     match format {
@@ -106,19 +127,21 @@ pub(crate) fn timeline(case_path: &Path, format: TimelineFormat) -> anyhow::Resu
 }
 
 pub(crate) fn export(
-    mut case: Case,
+    target: &str,
+    who: &ExaminerArgs,
     out: &Path,
     tagged_only: bool,
     verify: bool,
     threads: usize,
 ) -> anyhow::Result<Outcome> {
-    let case_path = case.path().to_path_buf();
-    let verified = verification(&case_path, verify, threads)?;
+    let mut store = open_store(target, Some(who))?;
+    let verified = verification(target, verify, threads)?;
     let options = ExportOptions {
         tagged_only,
         file_system_opener: None,
     };
-    let summary = bundle::export_bundle(&mut case, out, &creator(), verified.as_ref(), &options)?;
+    let summary =
+        bundle::export_bundle(store.as_mut(), out, &creator(), verified.as_ref(), &options)?;
     let mut stdout = std::io::stdout().lock();
     for differing in &summary.differing_from_case {
         writeln!(

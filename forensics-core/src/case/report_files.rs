@@ -1,10 +1,13 @@
 //! Read-only queries for reports: files with their byte runs, times,
-//! digests, tags and hash-set matches, in walk order.
+//! digests, tags and hash-set matches, in walk order; written once for
+//! every store.
 
-use rusqlite::params;
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
-use super::report_query::{opt_u64_column, sql, time_column, u64_column};
+use super::backend::StoreTx;
+use super::read_rows::{Row, each_row, map_rows};
 use super::{Case, Result};
 use crate::time::Timestamp;
 
@@ -98,121 +101,144 @@ pub struct HashMatchRow {
     pub algorithm: String,
 }
 
-impl Case {
-    /// Files with byte runs, tags and matches, in walk order per file
-    /// system (evidence, volume offset, walk index). With `tagged_only`,
-    /// only files that carry a tag.
-    pub fn report_files(&self, tagged_only: bool) -> Result<Vec<ReportFile>> {
-        let filter = if tagged_only {
-            "WHERE EXISTS (SELECT 1 FROM tags t WHERE t.object_id = f.object_id)"
-        } else {
-            ""
-        };
-        let query = format!(
-            "SELECT f.object_id, f.fs_id, s.volume_id, v.evidence_id, f.walk_index, f.entry_id,
-                    f.path, f.name, f.kind, f.size, f.deleted, f.mode, f.uid, f.gid,
-                    f.link_target, f.modified_ns, f.accessed_ns, f.changed_ns, f.created_ns,
-                    f.fn_modified_ns, f.fn_accessed_ns, f.fn_changed_ns, f.fn_created_ns,
-                    f.md5, f.sha1, f.sha256, f.blake3
-             FROM files f JOIN file_systems s ON s.object_id = f.fs_id
-             JOIN volumes v ON v.object_id = s.volume_id
-             {filter}
-             ORDER BY v.evidence_id, v.image_offset, f.fs_id, f.walk_index"
-        );
-        let mut statement = self.conn.prepare(&query).map_err(sql(self))?;
-        let rows = statement
-            .query_map([], |row| {
-                let times = |first: usize| -> rusqlite::Result<ReportTimes> {
-                    Ok(ReportTimes {
-                        modified: time_column(row, first)?,
-                        accessed: time_column(row, first + 1)?,
-                        changed: time_column(row, first + 2)?,
-                        created: time_column(row, first + 3)?,
-                    })
-                };
-                let fn_times = times(19)?;
-                Ok(ReportFile {
-                    object_id: row.get(0)?,
-                    fs_id: row.get(1)?,
-                    volume_id: row.get(2)?,
-                    evidence_id: row.get(3)?,
-                    walk_index: u64_column(row, 4)?,
-                    entry_id: row.get(5)?,
-                    path: row.get(6)?,
-                    name: row.get(7)?,
-                    kind: row.get(8)?,
-                    size: u64_column(row, 9)?,
-                    deleted: row.get(10)?,
-                    mode: row.get(11)?,
-                    uid: row.get(12)?,
-                    gid: row.get(13)?,
-                    link_target: row.get(14)?,
-                    times: times(15)?,
-                    fn_times: (fn_times != ReportTimes::default()).then_some(fn_times),
-                    md5: row.get(23)?,
-                    sha1: row.get(24)?,
-                    sha256: row.get(25)?,
-                    blake3: row.get(26)?,
-                    byte_runs: Vec::new(),
-                    tags: Vec::new(),
-                    hash_matches: Vec::new(),
-                })
-            })
-            .map_err(sql(self))?;
-        let mut files = rows
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(sql(self))?;
-        self.attach_details(&mut files)?;
-        Ok(files)
-    }
+/// The four times starting at column `first`.
+fn times(row: Row<'_>, first: usize) -> Result<ReportTimes> {
+    Ok(ReportTimes {
+        modified: row.time(first, "modified_ns")?,
+        accessed: row.time(first + 1, "accessed_ns")?,
+        changed: row.time(first + 2, "changed_ns")?,
+        created: row.time(first + 3, "created_ns")?,
+    })
+}
 
-    /// Fills byte runs, tags and matches of `files`.
-    fn attach_details(&self, files: &mut [ReportFile]) -> Result<()> {
-        let mut runs = self
-            .conn
-            .prepare_cached(
-                "SELECT file_offset, image_offset, len_bytes FROM byte_runs
-                 WHERE file_id = ?1 ORDER BY seq",
-            )
-            .map_err(sql(self))?;
-        let mut tags = self
-            .conn
-            .prepare_cached("SELECT tag FROM tags WHERE object_id = ?1 ORDER BY tag")
-            .map_err(sql(self))?;
-        let mut matches = self
-            .conn
-            .prepare_cached(
-                "SELECT set_name, set_kind, category, algorithm FROM hash_matches
-                 WHERE object_id = ?1 ORDER BY set_name",
-            )
-            .map_err(sql(self))?;
-        for file in files.iter_mut() {
-            file.byte_runs = runs
-                .query_map(params![file.object_id], |row| {
-                    Ok(ReportByteRun {
-                        file_offset: u64_column(row, 0)?,
-                        image_offset: opt_u64_column(row, 1)?,
-                        len_bytes: u64_column(row, 2)?,
-                    })
-                })
-                .and_then(Iterator::collect)
-                .map_err(sql(self))?;
-            file.tags = tags
-                .query_map(params![file.object_id], |row| row.get(0))
-                .and_then(Iterator::collect)
-                .map_err(sql(self))?;
-            file.hash_matches = matches
-                .query_map(params![file.object_id], |row| {
-                    Ok(HashMatchRow {
-                        set_name: row.get(0)?,
-                        set_kind: row.get(1)?,
-                        category: row.get(2)?,
-                        algorithm: row.get(3)?,
-                    })
-                })
-                .and_then(Iterator::collect)
-                .map_err(sql(self))?;
-        }
-        Ok(())
+/// A [`ReportFile`] (without runs, tags and matches) of a row of
+/// [`report_files`]' query.
+fn report_file(row: Row<'_>) -> Result<ReportFile> {
+    let fn_times = times(row, 19)?;
+    Ok(ReportFile {
+        object_id: row.i64(0, "object_id")?,
+        fs_id: row.i64(1, "fs_id")?,
+        volume_id: row.i64(2, "volume_id")?,
+        evidence_id: row.i64(3, "evidence_id")?,
+        walk_index: row.u64(4, "walk_index")?,
+        entry_id: row.text(5, "entry_id")?,
+        path: row.text(6, "path")?,
+        name: row.text(7, "name")?,
+        kind: row.text(8, "kind")?,
+        size: row.u64(9, "size")?,
+        deleted: row.flag(10, "deleted")?,
+        mode: row.opt_u32(11, "mode")?,
+        uid: row.opt_u32(12, "uid")?,
+        gid: row.opt_u32(13, "gid")?,
+        link_target: row.opt_text(14, "link_target")?,
+        times: times(row, 15)?,
+        fn_times: (fn_times != ReportTimes::default()).then_some(fn_times),
+        md5: row.opt_text(23, "md5")?,
+        sha1: row.opt_text(24, "sha1")?,
+        sha256: row.opt_text(25, "sha256")?,
+        blake3: row.opt_text(26, "blake3")?,
+        byte_runs: Vec::new(),
+        tags: Vec::new(),
+        hash_matches: Vec::new(),
+    })
+}
+
+/// Files with byte runs, tags and matches, in walk order per file system
+/// (evidence, volume offset, file system, walk index). With `tagged_only`,
+/// only files that carry a tag.
+pub fn report_files(tx: &mut dyn StoreTx, tagged_only: bool) -> Result<Vec<ReportFile>> {
+    let filter = if tagged_only {
+        "WHERE EXISTS (SELECT 1 FROM tags t WHERE t.object_id = f.object_id)"
+    } else {
+        ""
+    };
+    let query = format!(
+        "SELECT f.object_id, f.fs_id, s.volume_id, v.evidence_id, f.walk_index, f.entry_id,
+                f.path, f.name, f.kind, f.size, f.deleted, f.mode, f.uid, f.gid,
+                f.link_target, f.modified_ns, f.accessed_ns, f.changed_ns, f.created_ns,
+                f.fn_modified_ns, f.fn_accessed_ns, f.fn_changed_ns, f.fn_created_ns,
+                f.md5, f.sha1, f.sha256, f.blake3
+         FROM files f JOIN file_systems s ON s.object_id = f.fs_id
+         JOIN volumes v ON v.object_id = s.volume_id
+         {filter}
+         ORDER BY v.evidence_id, v.image_offset, f.fs_id, f.walk_index"
+    );
+    let mut files = map_rows(tx, &query, &[], report_file)?;
+    attach_details(tx, &mut files, filter)?;
+    Ok(files)
+}
+
+/// Fills byte runs, tags and matches of `files` (read with `filter`), each
+/// with one query over all files rather than one per file.
+fn attach_details(tx: &mut dyn StoreTx, files: &mut [ReportFile], filter: &str) -> Result<()> {
+    let mut runs: BTreeMap<i64, Vec<ReportByteRun>> = BTreeMap::new();
+    each_row(
+        tx,
+        &format!(
+            "SELECT b.file_id, b.file_offset, b.image_offset, b.len_bytes
+             FROM byte_runs b JOIN files f ON f.object_id = b.file_id {filter}
+             ORDER BY b.file_id, b.seq"
+        ),
+        &[],
+        &mut |row| {
+            runs.entry(row.i64(0, "file_id")?)
+                .or_default()
+                .push(ReportByteRun {
+                    file_offset: row.u64(1, "file_offset")?,
+                    image_offset: row.opt_u64(2, "image_offset")?,
+                    len_bytes: row.u64(3, "len_bytes")?,
+                });
+            Ok(())
+        },
+    )?;
+    let mut tags: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    each_row(
+        tx,
+        &format!(
+            "SELECT f.object_id, t2.tag FROM tags t2 JOIN files f ON f.object_id = t2.object_id {filter}"
+        ),
+        &[],
+        &mut |row| {
+            tags.entry(row.i64(0, "object_id")?)
+                .or_default()
+                .push(row.text(1, "tag")?);
+            Ok(())
+        },
+    )?;
+    let mut matches: BTreeMap<i64, Vec<HashMatchRow>> = BTreeMap::new();
+    each_row(
+        tx,
+        &format!(
+            "SELECT f.object_id, m.set_name, m.set_kind, m.category, m.algorithm
+             FROM hash_matches m JOIN files f ON f.object_id = m.object_id {filter}"
+        ),
+        &[],
+        &mut |row| {
+            matches
+                .entry(row.i64(0, "object_id")?)
+                .or_default()
+                .push(HashMatchRow {
+                    set_name: row.text(1, "set_name")?,
+                    set_kind: row.text(2, "set_kind")?,
+                    category: row.opt_text(3, "category")?,
+                    algorithm: row.text(4, "algorithm")?,
+                });
+            Ok(())
+        },
+    )?;
+    for file in files.iter_mut() {
+        file.byte_runs = runs.remove(&file.object_id).unwrap_or_default();
+        file.tags = tags.remove(&file.object_id).unwrap_or_default();
+        file.tags.sort();
+        file.hash_matches = matches.remove(&file.object_id).unwrap_or_default();
+        file.hash_matches.sort();
+    }
+    Ok(())
+}
+
+impl Case {
+    /// Files with byte runs, tags and matches ([`report_files`]).
+    pub fn report_files(&self, tagged_only: bool) -> Result<Vec<ReportFile>> {
+        report_files(&mut self.reader(), tagged_only)
     }
 }

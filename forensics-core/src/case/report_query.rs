@@ -1,15 +1,16 @@
 //! Read-only queries for reports and exchange formats: evidence items,
 //! volumes, file systems, files with their byte runs, tags and hash-set
-//! matches. Every result is sorted, so documents made from them are
-//! byte-identical for the same case.
+//! matches, written once for every store. Every result is sorted (text
+//! in Rust, by bytes), so documents made from them are byte-identical for
+//! the same case whichever store holds it.
 
 use std::collections::BTreeMap;
 
-use rusqlite::Row;
 use serde::Serialize;
 
-use super::{Case, Error, Result};
-use crate::time::Timestamp;
+use super::backend::StoreTx;
+use super::read_rows::map_rows;
+use super::{Case, Result};
 
 /// One evidence item with its intake record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -97,166 +98,150 @@ pub struct TagRow {
     pub at_utc: String,
 }
 
-pub(super) fn sql(case: &Case) -> impl Fn(rusqlite::Error) -> Error + '_ {
-    move |source| Error::Sqlite {
-        path: case.path.clone(),
-        source,
-    }
+/// Every evidence item, by object id.
+pub fn evidence_items(tx: &mut dyn StoreTx) -> Result<Vec<EvidenceRow>> {
+    map_rows(
+        tx,
+        "SELECT object_id, path, format, media_size, sector_size, md5, sha1, sha256,
+                blake3, stored_md5, stored_sha1, stored_sha256, metadata_json,
+                segments_json, chunk_size, compression, ingest_done
+         FROM evidence ORDER BY object_id",
+        &[],
+        |row| {
+            let metadata: BTreeMap<String, serde_json::Value> =
+                serde_json::from_str(&row.text(12, "metadata_json")?).unwrap_or_default();
+            Ok(EvidenceRow {
+                object_id: row.i64(0, "object_id")?,
+                path: row.text(1, "path")?,
+                format: row.text(2, "format")?,
+                media_size: row.u64(3, "media_size")?,
+                sector_size: row.u64(4, "sector_size")?,
+                md5: row.text(5, "md5")?,
+                sha1: row.text(6, "sha1")?,
+                sha256: row.text(7, "sha256")?,
+                blake3: row.text(8, "blake3")?,
+                stored_md5: row.opt_text(9, "stored_md5")?,
+                stored_sha1: row.opt_text(10, "stored_sha1")?,
+                stored_sha256: row.opt_text(11, "stored_sha256")?,
+                metadata: metadata
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                        (k, text)
+                    })
+                    .collect(),
+                segments: serde_json::from_str(&row.text(13, "segments_json")?).unwrap_or_default(),
+                chunk_size: row.opt_u64(14, "chunk_size")?,
+                compression: row.opt_text(15, "compression")?,
+                ingest_done: row.flag(16, "ingest_done")?,
+            })
+        },
+    )
 }
 
-pub(super) fn u64_column(row: &Row<'_>, index: usize) -> rusqlite::Result<u64> {
-    Ok(u64::try_from(row.get::<_, i64>(index)?).unwrap_or(0))
+/// Every volume, by evidence, offset and object id.
+pub fn volumes(tx: &mut dyn StoreTx) -> Result<Vec<VolumeRow>> {
+    map_rows(
+        tx,
+        "SELECT v.object_id, v.evidence_id, v.partition_index, v.image_offset,
+                v.len_bytes, coalesce(s.fs_type, v.fs_type), s.object_id
+         FROM volumes v LEFT JOIN file_systems s ON s.volume_id = v.object_id
+         ORDER BY v.evidence_id, v.image_offset, v.object_id",
+        &[],
+        |row| {
+            Ok(VolumeRow {
+                object_id: row.i64(0, "object_id")?,
+                evidence_id: row.i64(1, "evidence_id")?,
+                partition_index: row.opt_u32(2, "partition_index")?,
+                image_offset: row.u64(3, "image_offset")?,
+                len_bytes: row.u64(4, "len_bytes")?,
+                fs_type: row.opt_text(5, "fs_type")?,
+                file_system_id: row.opt_i64(6, "file system id")?,
+            })
+        },
+    )
 }
 
-pub(super) fn opt_u64_column(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<u64>> {
-    Ok(row
-        .get::<_, Option<i64>>(index)?
-        .and_then(|v| u64::try_from(v).ok()))
+/// Every file system, by volume.
+pub fn file_systems(tx: &mut dyn StoreTx) -> Result<Vec<FileSystemRow>> {
+    map_rows(
+        tx,
+        "SELECT s.object_id, s.volume_id, s.fs_type,
+                (SELECT count(*) FROM files f WHERE f.fs_id = s.object_id)
+         FROM file_systems s JOIN volumes v ON v.object_id = s.volume_id
+         ORDER BY v.evidence_id, v.image_offset, s.object_id",
+        &[],
+        |row| {
+            Ok(FileSystemRow {
+                object_id: row.i64(0, "object_id")?,
+                volume_id: row.i64(1, "volume_id")?,
+                fs_type: row.text(2, "fs_type")?,
+                entries: row.u64(3, "entries")?,
+            })
+        },
+    )
 }
 
-pub(super) fn time_column(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<Timestamp>> {
-    Ok(row
-        .get::<_, Option<i64>>(index)?
-        .map(|unix_ns| Timestamp { unix_ns }))
+/// Every tag on any object, by object and tag (bytes).
+pub fn all_tags(tx: &mut dyn StoreTx) -> Result<Vec<TagRow>> {
+    let mut tags = map_rows(
+        tx,
+        "SELECT t.object_id, o.kind, t.tag, t.examiner, t.at_utc
+         FROM tags t JOIN objects o ON o.id = t.object_id",
+        &[],
+        |row| {
+            Ok(TagRow {
+                object_id: row.i64(0, "object_id")?,
+                object_kind: row.text(1, "object kind")?,
+                tag: row.text(2, "tag")?,
+                examiner: row.text(3, "examiner")?,
+                at_utc: row.text(4, "at_utc")?,
+            })
+        },
+    )?;
+    tags.sort_by(|a, b| {
+        (a.object_id, &a.tag, &a.at_utc, &a.examiner).cmp(&(
+            b.object_id,
+            &b.tag,
+            &b.at_utc,
+            &b.examiner,
+        ))
+    });
+    Ok(tags)
+}
+
+/// Registered examiner keys: (name, key id), by name then key id (bytes).
+pub fn examiner_keys(tx: &mut dyn StoreTx) -> Result<Vec<(String, String)>> {
+    let mut keys = map_rows(tx, "SELECT name, key_id FROM examiners", &[], |row| {
+        Ok((row.text(0, "name")?, row.text(1, "key_id")?))
+    })?;
+    keys.sort();
+    Ok(keys)
 }
 
 impl Case {
-    /// Every evidence item, by object id.
+    /// Every evidence item ([`evidence_items`]).
     pub fn evidence_items(&self) -> Result<Vec<EvidenceRow>> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT object_id, path, format, media_size, sector_size, md5, sha1, sha256,
-                        blake3, stored_md5, stored_sha1, stored_sha256, metadata_json,
-                        segments_json, chunk_size, compression, ingest_done
-                 FROM evidence ORDER BY object_id",
-            )
-            .map_err(sql(self))?;
-        let rows = statement
-            .query_map([], |row| {
-                let metadata_json: String = row.get(12)?;
-                let segments_json: String = row.get(13)?;
-                let metadata: BTreeMap<String, serde_json::Value> =
-                    serde_json::from_str(&metadata_json).unwrap_or_default();
-                Ok(EvidenceRow {
-                    object_id: row.get(0)?,
-                    path: row.get(1)?,
-                    format: row.get(2)?,
-                    media_size: u64_column(row, 3)?,
-                    sector_size: u64_column(row, 4)?,
-                    md5: row.get(5)?,
-                    sha1: row.get(6)?,
-                    sha256: row.get(7)?,
-                    blake3: row.get(8)?,
-                    stored_md5: row.get(9)?,
-                    stored_sha1: row.get(10)?,
-                    stored_sha256: row.get(11)?,
-                    metadata: metadata
-                        .into_iter()
-                        .map(|(k, v)| {
-                            let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-                            (k, text)
-                        })
-                        .collect(),
-                    segments: serde_json::from_str(&segments_json).unwrap_or_default(),
-                    chunk_size: opt_u64_column(row, 14)?,
-                    compression: row.get(15)?,
-                    ingest_done: row.get(16)?,
-                })
-            })
-            .map_err(sql(self))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(sql(self))
+        evidence_items(&mut self.reader())
     }
 
-    /// Every volume, by evidence, offset and object id.
+    /// Every volume ([`volumes`]).
     pub fn volumes(&self) -> Result<Vec<VolumeRow>> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT v.object_id, v.evidence_id, v.partition_index, v.image_offset,
-                        v.len_bytes, coalesce(s.fs_type, v.fs_type), s.object_id
-                 FROM volumes v LEFT JOIN file_systems s ON s.volume_id = v.object_id
-                 ORDER BY v.evidence_id, v.image_offset, v.object_id",
-            )
-            .map_err(sql(self))?;
-        let rows = statement
-            .query_map([], |row| {
-                Ok(VolumeRow {
-                    object_id: row.get(0)?,
-                    evidence_id: row.get(1)?,
-                    partition_index: row.get(2)?,
-                    image_offset: u64_column(row, 3)?,
-                    len_bytes: u64_column(row, 4)?,
-                    fs_type: row.get(5)?,
-                    file_system_id: row.get(6)?,
-                })
-            })
-            .map_err(sql(self))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(sql(self))
+        volumes(&mut self.reader())
     }
 
-    /// Every file system, by volume.
+    /// Every file system ([`file_systems`]).
     pub fn file_systems(&self) -> Result<Vec<FileSystemRow>> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT s.object_id, s.volume_id, s.fs_type,
-                        (SELECT count(*) FROM files f WHERE f.fs_id = s.object_id)
-                 FROM file_systems s JOIN volumes v ON v.object_id = s.volume_id
-                 ORDER BY v.evidence_id, v.image_offset, s.object_id",
-            )
-            .map_err(sql(self))?;
-        let rows = statement
-            .query_map([], |row| {
-                Ok(FileSystemRow {
-                    object_id: row.get(0)?,
-                    volume_id: row.get(1)?,
-                    fs_type: row.get(2)?,
-                    entries: u64_column(row, 3)?,
-                })
-            })
-            .map_err(sql(self))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(sql(self))
+        file_systems(&mut self.reader())
     }
 
-    /// Every tag on any object, by object and tag.
+    /// Every tag on any object ([`all_tags`]).
     pub fn all_tags(&self) -> Result<Vec<TagRow>> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT t.object_id, o.kind, t.tag, t.examiner, t.at_utc
-                 FROM tags t JOIN objects o ON o.id = t.object_id
-                 ORDER BY t.object_id, t.tag",
-            )
-            .map_err(sql(self))?;
-        let rows = statement
-            .query_map([], |row| {
-                Ok(TagRow {
-                    object_id: row.get(0)?,
-                    object_kind: row.get(1)?,
-                    tag: row.get(2)?,
-                    examiner: row.get(3)?,
-                    at_utc: row.get(4)?,
-                })
-            })
-            .map_err(sql(self))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(sql(self))
+        all_tags(&mut self.reader())
     }
 
-    /// Registered examiner keys: (name, key id), by name then key id.
+    /// Registered examiner keys ([`examiner_keys`]).
     pub fn examiner_keys(&self) -> Result<Vec<(String, String)>> {
-        let mut statement = self
-            .conn
-            .prepare("SELECT name, key_id FROM examiners ORDER BY name, key_id")
-            .map_err(sql(self))?;
-        let rows = statement
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-            .map_err(sql(self))?;
-        rows.collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(sql(self))
+        examiner_keys(&mut self.reader())
     }
 }

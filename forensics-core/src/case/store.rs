@@ -289,21 +289,6 @@ impl Case {
 
     /// The case number, title, creation time and creator.
     pub fn info(&self) -> Result<(CaseInfo, String)> {
-        self.conn
-            .query_row(
-                "SELECT case_number, title, created_by, created_utc FROM case_info WHERE id = 1",
-                [],
-                |row| {
-                    Ok((
-                        CaseInfo {
-                            case_number: row.get(0)?,
-                            title: row.get(1)?,
-                            examiner: row.get(2)?,
-                        },
-                        row.get(3)?,
-                    ))
-                },
-            )
-            .map_err(Error::sqlite(&self.path))
+        super::query::info(&mut self.reader())
     }
 }

@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::case::verify::{Subject, VerifyReport};
+use crate::case::backend::{CaseStore, StoreTx};
+use crate::case::verify::{Subject, VerifyReport, read_custody_log};
 use crate::case::{
     CarvedRow, Case, CustodyEntry, EvidenceRow, FeatureCount, FileSystemRow, NoteRow, ProblemRow,
     ReportFile, TagRow, VolumeRow,
@@ -107,15 +108,35 @@ pub struct ReportData {
 pub const MAX_HISTOGRAM_VALUES: usize = 25;
 
 impl ReportData {
-    /// Reads the case. `verification` is the result of
-    /// [`crate::case::verify::verify_case`] run by the caller, if any.
+    /// Reads the SQLite case `case` ([`ReportData::read`]).
     pub fn load(
         case: &Case,
         options: ReportOptions,
         verification: Option<&VerifyReport>,
     ) -> crate::case::Result<Self> {
-        let (info, created_utc) = case.info()?;
-        let custody = case.custody_log()?;
+        Self::read(&mut case.reader(), options, verification)
+    }
+
+    /// Reads the case in `store` (SQLite or PostgreSQL) in one read
+    /// transaction, so the report shows one consistent snapshot.
+    pub fn load_store(
+        store: &mut dyn CaseStore,
+        options: ReportOptions,
+        verification: Option<&VerifyReport>,
+    ) -> crate::case::Result<Self> {
+        crate::case::query::read_with(store, |tx| Self::read(tx, options, verification))
+    }
+
+    /// Reads the case `tx` sees. `verification` is the result of
+    /// [`crate::case::verify::verify_case`] run by the caller, if any.
+    pub fn read(
+        tx: &mut dyn StoreTx,
+        options: ReportOptions,
+        verification: Option<&VerifyReport>,
+    ) -> crate::case::Result<Self> {
+        use crate::case::{query, report_files, report_query, stage_query};
+        let (info, created_utc) = query::info(tx)?;
+        let custody = read_custody_log(tx)?;
         let examiners: BTreeSet<String> = custody.iter().map(|e| e.examiner.clone()).collect();
         Ok(Self {
             case_number: info.case_number,
@@ -123,16 +144,16 @@ impl ReportData {
             created_utc,
             created_by: info.examiner,
             examiners: examiners.into_iter().collect(),
-            examiner_keys: case.examiner_keys()?,
-            evidence: case.evidence_items()?,
-            volumes: case.volumes()?,
-            file_systems: case.file_systems()?,
-            files: case.report_files(options.tagged_only)?,
-            tags: case.all_tags()?,
-            notes: case.notes()?,
-            problems: case.problems()?,
-            carved: case.carved_files()?,
-            feature_histogram: case.feature_histogram(MAX_HISTOGRAM_VALUES)?,
+            examiner_keys: report_query::examiner_keys(tx)?,
+            evidence: report_query::evidence_items(tx)?,
+            volumes: report_query::volumes(tx)?,
+            file_systems: report_query::file_systems(tx)?,
+            files: report_files::report_files(tx, options.tagged_only)?,
+            tags: report_query::all_tags(tx)?,
+            notes: query::notes(tx)?,
+            problems: query::problems(tx)?,
+            carved: stage_query::carved_files(tx)?,
+            feature_histogram: stage_query::feature_histogram(tx, MAX_HISTOGRAM_VALUES)?,
             chain_head: custody.last().map(|e| e.entry_hash.clone()),
             custody,
             verification: verification.map(Verification::from),

@@ -122,4 +122,35 @@ fn real_units_on_slurm_merge_into_the_case_a_local_ingest_makes() {
         forensics_e2e::json_lines(&forensics_ok(&["case", "verify", &merged, "--json"]).stdout);
     let report = verify.iter().find(|line| line["type"] == "verify").unwrap();
     assert_eq!(report["valid"], true, "{verify:?}");
+
+    // The same units merged by a Slurm merge job into a PostgreSQL case (a
+    // throwaway cluster; the workers find their units done and skip them).
+    let Some(cluster) = crate::pg_cluster::PgCluster::start() else {
+        return;
+    };
+    let url = cluster.create_database("slurm");
+    forensics_ok(&["case", "init", "--store", &url, "--case-number", "S-1"]);
+    let to_store: Vec<&str> = submit
+        .iter()
+        .map(|arg| {
+            if *arg == merged.as_str() {
+                url.as_str()
+            } else {
+                *arg
+            }
+        })
+        .collect();
+    let submitted = forensics_e2e::json_lines(&forensics_ok(&to_store).stdout).remove(0);
+    let merge_job = submitted["merge_job_id"].as_str().unwrap();
+    assert_eq!(
+        wait_for_job(merge_job),
+        ["COMPLETED"],
+        "merge job {merge_job} into PostgreSQL"
+    );
+    let mut store = forensics_core::case::pg::PgCase::open(&url, None).unwrap();
+    let in_postgres = forensics_core::batch::normalised_dump(&mut store).unwrap();
+    assert_eq!(
+        in_postgres, expected,
+        "the PostgreSQL case equals the local ingest"
+    );
 }

@@ -82,23 +82,7 @@ impl PgCase {
 
     /// The case number, title and creator, and the creation time.
     pub fn info(&mut self) -> Result<(CaseInfo, String)> {
-        let mut found = None;
-        self.read(&mut |tx| {
-            let rows = tx.query(
-                "SELECT case_number, title, created_by, created_utc FROM case_info WHERE id = 1",
-                &[],
-            )?;
-            if let Some([number, title, by, at]) = rows.first().map(Vec::as_slice) {
-                let info = CaseInfo {
-                    case_number: number.as_text("case number")?.to_string(),
-                    title: title.as_text("title")?.to_string(),
-                    examiner: by.as_text("created_by")?.to_string(),
-                };
-                found = Some((info, at.as_text("created_utc")?.to_string()));
-            }
-            Ok(())
-        })?;
-        found.ok_or_else(|| Error::NotFound("case_info row".into()))
+        crate::case::query::read_with(self, crate::case::query::info)
     }
 
     /// The hash of the last custody entry (the chain head).

@@ -26,7 +26,7 @@ pub use verify::{BundleCheck, BundleFailure, MAX_MANIFEST_BYTES, verify_bundle};
 use super::content::{ContentReader, MAX_CONTENT_BYTES};
 use super::data::{ReportData, ReportOptions};
 use super::{Creator, Error, write_html};
-use crate::case::Case;
+use crate::case::backend::CaseStore;
 use crate::case::ingest::FsOpener;
 use crate::case::verify::VerifyReport;
 use crate::hash::{Algorithm, AlgorithmSet, MultiHasher};
@@ -166,7 +166,7 @@ fn hex_digests(hasher: MultiHasher) -> [String; 4] {
 /// Writes the bundle of `case` to `out` (which must not exist) and records
 /// its manifest's SHA-256 in the custody log. The case needs a session.
 pub fn export_bundle(
-    case: &mut Case,
+    case: &mut dyn CaseStore,
     out: &Path,
     creator: &Creator,
     verification: Option<&VerifyReport>,
@@ -180,7 +180,7 @@ pub fn export_bundle(
         path: out.to_path_buf(),
         message: e.to_string(),
     };
-    let data = ReportData::load(
+    let data = ReportData::load_store(
         case,
         ReportOptions {
             tagged_only: options.tagged_only,
@@ -205,7 +205,8 @@ pub fn export_bundle(
     zip.start_file(MANIFEST_NAME, entry_options(manifest_bytes.len() as u64))
         .map_err(zip_error)?;
     zip.write_all(&manifest_bytes).map_err(io_error)?;
-    let entry = case.record_export(
+    let entry = crate::case::export::record_export(
+        case,
         &manifest_sha256,
         json!({
             "bundle_file": out.file_name().map(|n| n.to_string_lossy().into_owned()),
