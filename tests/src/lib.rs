@@ -38,3 +38,19 @@ pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
         .map(|line| serde_json::from_str(line).expect("every --json line is a JSON object"))
         .collect()
 }
+
+/// Runs `forensics` as `examiner` (through `FORENSICS_EXAMINER`) and fails
+/// the test, with what it printed, unless it succeeds.
+pub fn forensics_as(examiner: &str, args: &[&str]) -> Output {
+    let output = Command::new(forensics_exe())
+        .args(args)
+        .env("FORENSICS_EXAMINER", examiner)
+        .output()
+        .expect("the forensics binary starts");
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}

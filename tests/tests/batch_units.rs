@@ -13,18 +13,9 @@ use corpus::ScenarioOptions;
 use forensics_core::case::Case;
 use forensics_e2e::{forensics_exe, json_lines};
 
+/// Runs `forensics` as this test's examiner; it must succeed.
 fn run(args: &[&str]) -> Output {
-    let output = Command::new(forensics_exe())
-        .args(args)
-        .env("FORENSICS_EXAMINER", "Batch Tester")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
+    forensics_e2e::forensics_as("Batch Tester", args)
 }
 
 /// Runs unit `index` to its end.

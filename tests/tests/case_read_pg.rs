@@ -6,26 +6,17 @@
 #![allow(clippy::unwrap_used)] // test helpers fail loudly by design
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use corpus::ScenarioOptions;
-use forensics_e2e::{forensics_exe, json_lines};
+use forensics_e2e::json_lines;
 use serde_json::Value;
 
 use crate::pg_cluster;
 
+/// Runs `forensics` as this test's examiner; it must succeed.
 fn run(args: &[&str]) -> Output {
-    let output = Command::new(forensics_exe())
-        .args(args)
-        .env("FORENSICS_EXAMINER", "Read Tester")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
+    forensics_e2e::forensics_as("Read Tester", args)
 }
 
 fn stdout(args: &[&str]) -> String {

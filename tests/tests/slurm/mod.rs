@@ -10,7 +10,7 @@ mod real;
 mod stand_in;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// Writes `text` to `path` as an executable script.
 fn make_executable(path: &Path, text: &str) {
@@ -47,17 +47,7 @@ fn planned_manifest(dir: &Path) -> (PathBuf, usize) {
     (manifest, unit_count)
 }
 
-/// Runs `forensics` and insists it succeeds.
+/// Runs `forensics` as this test's examiner; it must succeed.
 fn forensics_ok(args: &[&str]) -> Output {
-    let output = Command::new(forensics_e2e::forensics_exe())
-        .args(args)
-        .env("FORENSICS_EXAMINER", "Slurm Tester")
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
+    forensics_e2e::forensics_as("Slurm Tester", args)
 }
