@@ -12,27 +12,18 @@ use std::sync::atomic::AtomicBool;
 use anyhow::{Context, bail};
 use forensics_core::case::ingest::{self, IngestOptions, IngestProgress};
 use forensics_core::case::keys::SigningKey;
-use forensics_core::case::verify::{VerifyOptions, verify_case_opts, verify_store};
-use forensics_core::case::{Case, CaseInfo, CustodyEntry, FileQuery};
+use forensics_core::case::{Case, CaseInfo, FileQuery};
 use forensics_core::fs::Timestamp;
 use forensics_core::hash::sets::DigestSet;
-use forensics_core::hash::{HashSink, NoSink};
 use indicatif::ProgressBar;
 use serde_json::json;
 
-use super::case_access::{new_passphrase, open_case, open_for_change, passphrase_for, session};
+use super::case_access::{new_passphrase, open_for_change, session};
 use super::hash_sink::progress_bar;
 use crate::args::{CaseAction, CaseAddArgs, ExaminerArgs};
 use crate::{Outcome, output};
 use forensics_core::carve::CarveOptions;
 use forensics_core::scan::ScanOptions;
-
-/// `println!` that returns the error (a closed pipe) instead of panicking.
-macro_rules! say {
-    ($($arg:tt)*) => {
-        writeln!(std::io::stdout().lock(), $($arg)*)?
-    };
-}
 
 pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
     match action {
@@ -103,7 +94,7 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
             Some(target) if super::case_store::is_store(&target) => {
                 super::case_store::log(&target, json)
             }
-            Some(case) => log(Path::new(&case), json),
+            Some(case) => super::case_verify::log(Path::new(&case), json),
             None => bail!("name the case file or --store"),
         },
         CaseAction::Verify {
@@ -116,7 +107,7 @@ pub(crate) fn run(action: CaseAction) -> anyhow::Result<Outcome> {
             let target = store.or(case);
             let store = target.as_deref().filter(|t| super::case_store::is_store(t));
             let file = target.as_deref().filter(|_| store.is_none()).map(Path::new);
-            verify(file, store, expect_head.as_deref(), threads, json)
+            super::case_verify::verify(file, store, expect_head.as_deref(), threads, json)
         }
         CaseAction::Report {
             case,
@@ -350,124 +341,4 @@ fn note(
         forensics_core::case::annotate::note(store.as_mut(), object_id, text, bookmark)?;
     say!("note {note_id} added (custody entry {})", entry.seq);
     Ok(Outcome::Success)
-}
-
-fn log(path: &Path, json: bool) -> anyhow::Result<Outcome> {
-    let case = open_case(path)?;
-    print_log(&case.custody_log()?, json)
-}
-
-/// Prints custody entries and the chain head (text or JSON Lines).
-pub(super) fn print_log(entries: &[CustodyEntry], json: bool) -> anyhow::Result<Outcome> {
-    for entry in entries {
-        if json {
-            output::json_line(entry)?;
-        } else {
-            say!(
-                "{:>6} {} {} {} {}{}",
-                entry.seq,
-                entry.at_utc,
-                entry.examiner,
-                entry.action,
-                entry.details_json,
-                entry
-                    .key_id
-                    .as_ref()
-                    .map(|k| format!(" signed:{k}"))
-                    .unwrap_or_default()
-            );
-        }
-    }
-    let head = entries.last().map(|e| e.entry_hash.clone());
-    if json {
-        output::json_line(&json!({"type": "head", "entry_hash": head, "entries": entries.len()}))?;
-    } else {
-        say!("chain head {}", head.as_deref().unwrap_or("(empty)"));
-    }
-    Ok(Outcome::Success)
-}
-
-/// Shows re-hashing progress on a terminal.
-struct BarSink(ProgressBar);
-
-impl HashSink for BarSink {
-    fn progress(&mut self, bytes_done: u64, bytes_total: u64) {
-        self.0.set_length(bytes_total);
-        self.0.set_position(bytes_done);
-    }
-}
-
-/// `case verify` on a case file or, when `store` is set, a PostgreSQL
-/// case: chain, examiners, row records, evidence re-hashed.
-fn verify(
-    path: Option<&Path>,
-    store: Option<&str>,
-    expect_head: Option<&str>,
-    threads: usize,
-    json: bool,
-) -> anyhow::Result<Outcome> {
-    let bar = progress_bar(0, json, "re-hashing evidence");
-    let mut sink = BarSink(bar.clone());
-    let sink: &mut dyn HashSink = if bar.is_hidden() {
-        &mut NoSink
-    } else {
-        &mut sink
-    };
-    let cancel = AtomicBool::new(false);
-    let report = match (store, path) {
-        (Some(store), _) => {
-            let mut opened = super::case_store::open_store(store, None)?;
-            let options = VerifyOptions {
-                expect_head,
-                threads,
-                passphrase: None,
-            };
-            verify_store(opened.as_mut(), &options, sink, &cancel)?
-        }
-        (None, Some(path)) => {
-            let passphrase = passphrase_for(path)?;
-            let options = VerifyOptions {
-                expect_head,
-                threads,
-                passphrase: passphrase.as_ref(),
-            };
-            verify_case_opts(path, &options, sink, &cancel)?
-        }
-        (None, None) => bail!("name the case file or --store"),
-    };
-    bar.finish_and_clear();
-    if json {
-        for failure in &report.failures {
-            let mut value = serde_json::to_value(failure)?;
-            value["type"] = json!("failure");
-            output::json_line(&value)?;
-        }
-        output::json_line(&json!({
-            "type": "verify",
-            "valid": report.holds(),
-            "entries": report.entries,
-            "signed_entries": report.signed_entries,
-            "evidence_checked": report.evidence_checked,
-            "head": report.head,
-        }))?;
-    } else if report.holds() {
-        say!(
-            "OK: {} custody entries ({} signed), {} evidence items re-hashed and unchanged",
-            report.entries,
-            report.signed_entries,
-            report.evidence_checked
-        );
-        say!("chain head {}", report.head.as_deref().unwrap_or("(empty)"));
-    } else {
-        for (index, failure) in report.failures.iter().enumerate() {
-            let label = if index == 0 { "FAILED" } else { "also" };
-            say!("{label}: {failure}");
-        }
-        say!("chain head {}", report.head.as_deref().unwrap_or("(empty)"));
-    }
-    Ok(if report.holds() {
-        Outcome::Success
-    } else {
-        Outcome::FindingFailed
-    })
 }

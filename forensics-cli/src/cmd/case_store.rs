@@ -16,13 +16,6 @@ use super::case_access::session;
 use crate::Outcome;
 use crate::args::ExaminerArgs;
 
-/// `println!` that returns the error (a closed pipe) instead of panicking.
-macro_rules! say {
-    ($($arg:tt)*) => {
-        writeln!(std::io::stdout().lock(), $($arg)*)?
-    };
-}
-
 /// Fails when `store` is a URL carrying a password.
 pub(super) fn refuse_password(store: &str) -> anyhow::Result<()> {
     if !is_postgres_url(store) {
@@ -122,7 +115,7 @@ pub(super) fn log(store: &str, json: bool) -> anyhow::Result<Outcome> {
     refuse_password(store)?;
     let mut case = PgCase::open(store, None)?;
     let entries = CaseStore::custody_log(&mut case)?;
-    super::case::print_log(&entries, json)
+    super::case_verify::print_log(&entries, json)
 }
 
 #[cfg(test)]

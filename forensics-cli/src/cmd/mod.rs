@@ -1,5 +1,13 @@
 //! One module per subcommand: parse -> call core -> print.
 
+/// `println!` that returns the error (a closed pipe) instead of panicking
+/// (the caller has `std::io::Write` in scope).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    };
+}
+
 mod acquire;
 mod audit;
 mod batch;
@@ -10,6 +18,7 @@ mod case_access;
 mod case_jobs;
 mod case_report;
 mod case_store;
+mod case_verify;
 mod files;
 mod hash;
 mod hash_sink;
