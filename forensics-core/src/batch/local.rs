@@ -69,8 +69,8 @@ pub fn ingest_local(
     session: SessionMaker<'_>,
     cancel: &AtomicBool,
 ) -> Result<LocalSummary> {
-    let threads = 0;
-    let outcomes = run_all(units, results, jobs, threads, session, cancel)?;
+    // Threads 0: the units' own parallel work runs on the pool itself.
+    let outcomes = run_all(units, results, jobs, 0, session, cancel)?;
     let mut summary = LocalSummary {
         units_run: 0,
         units_done_before: 0,

@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicBool;
 use super::unit::{Scope, StageOptions, Unit};
 use super::{Error, Result};
 use crate::case::ingest::IntakeDigests;
-use crate::hash::{self, Algorithm, HashOptions, NoSink};
+use crate::hash::NoSink;
 
 /// How the work of one evidence item is cut into units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,30 +99,10 @@ pub fn plan(paths: &[PathBuf], options: &PlanOptions, cancel: &AtomicBool) -> Re
             source,
         })?;
         let evidence = crate::evidence::open(&absolute)?;
-        let intake = intake_digests(&evidence, options, cancel)?;
+        let intake = IntakeDigests::hash(&evidence, options.threads, &mut NoSink, cancel)?;
         units.extend(units_of(&absolute, &evidence, intake, options));
     }
     Ok(units)
-}
-
-fn intake_digests(
-    evidence: &crate::evidence::Evidence,
-    options: &PlanOptions,
-    cancel: &AtomicBool,
-) -> Result<IntakeDigests> {
-    let hash_options = HashOptions {
-        threads: options.threads,
-        ..HashOptions::default()
-    };
-    let digests = hash::hash_source(evidence.source.as_ref(), &hash_options, &mut NoSink, cancel)?;
-    let hex = |algorithm| digests.hex(algorithm).unwrap_or_default();
-    Ok(IntakeDigests {
-        media_size: evidence.source.len(),
-        md5: hex(Algorithm::Md5),
-        sha1: hex(Algorithm::Sha1),
-        sha256: hex(Algorithm::Sha256),
-        blake3: hex(Algorithm::Blake3),
-    })
 }
 
 fn units_of(

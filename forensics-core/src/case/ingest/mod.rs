@@ -80,8 +80,8 @@ pub enum IngestScope {
     },
 }
 
-/// Intake digests (lowercase hex) and size of an evidence item, as a batch
-/// plan recorded them.
+/// Intake digests (lowercase hex) and size of an evidence item: hashed on
+/// intake, or as a batch plan recorded them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct IntakeDigests {
     /// Bytes of the media.
@@ -94,6 +94,37 @@ pub struct IntakeDigests {
     pub sha256: String,
     /// BLAKE3.
     pub blake3: String,
+}
+
+impl IntakeDigests {
+    /// Hashes `evidence` with all four algorithms in one read (`threads`:
+    /// 0 = one per core), reporting progress to `sink`.
+    pub fn hash(
+        evidence: &crate::evidence::Evidence,
+        threads: usize,
+        sink: &mut dyn crate::hash::HashSink,
+        cancel: &AtomicBool,
+    ) -> Result<Self> {
+        use crate::hash::{self, Algorithm};
+        let options = hash::HashOptions {
+            threads,
+            ..hash::HashOptions::default()
+        };
+        let digests = hash::hash_source(evidence.source.as_ref(), &options, sink, cancel).map_err(
+            |e| match e {
+                hash::Error::Cancelled => Error::Cancelled,
+                other => Error::Hash(other),
+            },
+        )?;
+        let hex = |algorithm| digests.hex(algorithm).unwrap_or_default();
+        Ok(Self {
+            media_size: evidence.source.len(),
+            md5: hex(Algorithm::Md5),
+            sha1: hex(Algorithm::Sha1),
+            sha256: hex(Algorithm::Sha256),
+            blake3: hex(Algorithm::Blake3),
+        })
+    }
 }
 
 /// A function that opens the file system at the start of a volume.

@@ -7,11 +7,11 @@ use std::sync::atomic::AtomicBool;
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 
-use super::{EvidenceSummary, IngestOptions, IngestProgress};
+use super::{EvidenceSummary, IngestOptions, IngestProgress, IntakeDigests};
 use crate::Problem;
 use crate::case::{Case, Error, Result};
 use crate::evidence::{self, Evidence};
-use crate::hash::{self, HashOptions, HashSink};
+use crate::hash::HashSink;
 
 /// An evidence item found in or added to the case.
 pub(super) struct Registered {
@@ -73,21 +73,25 @@ pub(super) fn register(
             evidence: Some(opened),
         });
     }
-    let (md5, sha1, sha256, blake3) = match &options.intake {
-        Some(known) => {
-            if known.media_size != opened.source.len() {
-                return Err(Error::Invalid(format!(
-                    "{} is {} bytes, but the plan recorded {}",
-                    path.display(),
-                    opened.source.len(),
-                    known.media_size
-                )));
-            }
-            let known = known.clone();
-            (known.md5, known.sha1, known.sha256, known.blake3)
+    let intake = match &options.intake {
+        Some(known) if known.media_size != opened.source.len() => {
+            return Err(Error::Invalid(format!(
+                "{} is {} bytes, but the plan recorded {}",
+                path.display(),
+                opened.source.len(),
+                known.media_size
+            )));
         }
-        None => intake_digests(&opened, options, progress, cancel)?,
+        Some(known) => known.clone(),
+        None => IntakeDigests::hash(&opened, options.threads, &mut IntakeSink(progress), cancel)?,
     };
+    let IntakeDigests {
+        md5,
+        sha1,
+        sha256,
+        blake3,
+        ..
+    } = intake;
     let info = &opened.info;
     let mut problems = info.problems.clone();
     problems.extend(opened.source.damaged_ranges());
@@ -152,36 +156,6 @@ pub(super) fn register(
         resumed: false,
         evidence: Some(opened),
     })
-}
-
-/// The four digests (hex) of the evidence, hashed on intake.
-fn intake_digests(
-    opened: &Evidence,
-    options: &IngestOptions,
-    progress: &mut dyn IngestProgress,
-    cancel: &AtomicBool,
-) -> Result<(String, String, String, String)> {
-    let hash_options = HashOptions {
-        threads: options.threads,
-        ..HashOptions::default()
-    };
-    let digests = hash::hash_source(
-        opened.source.as_ref(),
-        &hash_options,
-        &mut IntakeSink(progress),
-        cancel,
-    )
-    .map_err(|e| match e {
-        hash::Error::Cancelled => Error::Cancelled,
-        other => Error::Hash(other),
-    })?;
-    let hex = |a| digests.hex(a).unwrap_or_default();
-    Ok((
-        hex(hash::Algorithm::Md5),
-        hex(hash::Algorithm::Sha1),
-        hex(hash::Algorithm::Sha256),
-        hex(hash::Algorithm::Blake3),
-    ))
 }
 
 /// Stores `problem` for `object_id`, its offset shifted by `base_offset`
